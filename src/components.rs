@@ -1,0 +1,340 @@
+//! Reactive auth state and components for Leptos (both SSR and hydrate).
+//!
+//! 1. Call [`provide_auth`] once at the top of your `App` (before any resource or `Suspense`).
+//!    On the server it reads the verified user that [`crate::CognitoLayer`] put in the request;
+//!    the snapshot (never a token) travels to the browser in the hydration data, so the first
+//!    client render equals the server render: no flash of the signed-out UI, no mismatch.
+//! 2. [`use_user`] returns a `Signal<Option<CognitoUser>>` that updates after
+//!    [`refresh_user`] without a reload. Sign-in and sign-out are full navigations (they pass
+//!    through Cognito), after which the new state arrives with the new page.
+//! 3. [`Protected`] renders its children only when a [`Policy`] allows the user: signed out →
+//!    redirect to sign-in (303 during SSR); signed in but not allowed → the `fallback` view, with
+//!    HTTP status 403 during SSR.
+//!
+//! # Example
+//! ```
+//! use leptos::prelude::*;
+//! use leptos_cognito::{provide_auth, use_user, Protected, SignInLink, SignOutButton};
+//!
+//! #[component]
+//! fn Header() -> impl IntoView {
+//!     let user = use_user();
+//!     view! {
+//!         {move || match user.get() {
+//!             Some(u) => view! { <span>{u.username}</span> <SignOutButton/> }.into_any(),
+//!             None => view! { <SignInLink>"Sign in"</SignInLink> }.into_any(),
+//!         }}
+//!     }
+//! }
+//!
+//! #[component]
+//! fn Admin() -> impl IntoView {
+//!     view! {
+//!         <Protected groups=vec!["admins".to_string()] fallback=|| view! { <p>"Admins only"</p> }>
+//!             <p>"Welcome, admin"</p>
+//!         </Protected>
+//!     }
+//! }
+//! ```
+
+use leptos::{either::EitherOf3, prelude::*};
+use serde::{Deserialize, Serialize};
+
+use crate::{policy::Decision, CognitoUser, Policy};
+
+/// What the server knew about the request, sent to the client for hydration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthSnapshot {
+    /// The verified user, if any.
+    pub user: Option<CognitoUser>,
+    /// `AWS_COGNITO_DISABLED`.
+    pub disabled: bool,
+    /// Cognito was unreachable while this request needed it.
+    pub unavailable: bool,
+}
+
+/// The auth state in the Leptos context.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthContext {
+    /// The signed-in user.
+    pub user: RwSignal<Option<CognitoUser>>,
+    /// Whether authorization is disabled.
+    pub disabled: bool,
+    /// Whether Cognito was unreachable for this request.
+    pub unavailable: bool,
+}
+
+impl AuthContext {
+    /// Evaluates `policy` for the current user (reactive).
+    pub fn decide(&self, policy: &Policy) -> Decision {
+        self.user.with(|u| policy.evaluate(u.as_ref(), self.disabled))
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn server_snapshot() -> AuthSnapshot {
+    use crate::{session::AuthState, CognitoAuth};
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return AuthSnapshot::default();
+    };
+    let state = parts.extensions.get::<AuthState>().cloned().unwrap_or_default();
+    let disabled = use_context::<CognitoAuth>()
+        .or_else(|| parts.extensions.get::<CognitoAuth>().cloned())
+        .is_some_and(|a| a.config().disabled());
+    AuthSnapshot {
+        user: state.user().cloned(),
+        disabled,
+        unavailable: matches!(state, AuthState::Unavailable),
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn server_snapshot() -> AuthSnapshot {
+    AuthSnapshot::default()
+}
+
+/// Creates the auth context. Call once, first thing in `App`, on both sides.
+pub fn provide_auth() -> AuthContext {
+    let snapshot = SharedValue::new(server_snapshot).into_inner();
+    let ctx = AuthContext {
+        user: RwSignal::new(snapshot.user),
+        disabled: snapshot.disabled,
+        unavailable: snapshot.unavailable,
+    };
+    provide_context(ctx);
+    ctx
+}
+
+/// The auth context ([`provide_auth`] must have run; otherwise a signed-out context).
+pub fn use_auth() -> AuthContext {
+    use_context::<AuthContext>().unwrap_or_else(|| AuthContext {
+        user: RwSignal::new(None),
+        disabled: false,
+        unavailable: false,
+    })
+}
+
+/// The signed-in user, reactive. Identical on the server render and the first client render.
+pub fn use_user() -> Signal<Option<CognitoUser>> {
+    use_auth().user.into()
+}
+
+/// Refreshes the session now (server function `POST /auth/refresh`) and updates
+/// [`use_user`]. Call from an event handler in the browser.
+pub fn refresh_user() {
+    let ctx = use_auth();
+    leptos::task::spawn_local(async move {
+        match crate::server_fns::refresh_session().await {
+            Ok(user) => ctx.user.set(user),
+            Err(e) => leptos::logging::warn!("session refresh failed: {e}"),
+        }
+    });
+}
+
+/// The login URL that returns to `return_to` afterwards.
+///
+/// # Example
+/// ```
+/// assert_eq!(leptos_cognito::login_url("/admin?x=1"), "/auth/login?return_to=%2Fadmin%3Fx%3D1");
+/// ```
+pub fn login_url(return_to: &str) -> String {
+    let encoded: String = return_to
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("/auth/login?return_to={encoded}")
+}
+
+fn current_path() -> String {
+    let loc = leptos_router::hooks::use_location();
+    let (path, search) = (loc.pathname.get_untracked(), loc.search.get_untracked());
+    if search.is_empty() {
+        path
+    } else if search.starts_with('?') {
+        format!("{path}{search}")
+    } else {
+        format!("{path}?{search}")
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn set_response(status: http::StatusCode, location: Option<&str>) {
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(status);
+        if let Some(l) = location.and_then(|l| http::HeaderValue::from_str(l).ok()) {
+            res.insert_header(http::header::LOCATION, l);
+        }
+        res.insert_header(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+    }
+}
+
+/// Renders `children` only for users the policy allows.
+///
+/// Props:
+/// - `groups`: all of these groups (flask-cognito-lib's default); `any_group=true` for any of them.
+/// - `policy`: a full [`Policy`] (overrides `groups`).
+/// - `fallback`: shown to signed-in users who are not allowed (SSR status 403).
+/// - `redirect` (default `true`): signed-out users are sent to sign-in (SSR status 303);
+///   with `false` they see `fallback` with status 401.
+///
+/// # Example
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_cognito::{Policy, Protected};
+/// #[component]
+/// fn Reports() -> impl IntoView {
+///     view! {
+///         <Protected policy=Policy::any_group(["finance", "admins"]) fallback=|| "Not for you">
+///             "Quarterly numbers"
+///         </Protected>
+///     }
+/// }
+/// ```
+#[component]
+pub fn Protected(
+    /// Required groups (all of them unless `any_group`).
+    #[prop(optional, into)]
+    groups: Vec<String>,
+    /// Any one of `groups` suffices.
+    #[prop(optional)]
+    any_group: bool,
+    /// A full policy; overrides `groups`.
+    #[prop(optional, into)]
+    policy: Option<Policy>,
+    /// View for signed-in users who are not allowed.
+    #[prop(optional, into)]
+    fallback: ViewFn,
+    /// Redirect signed-out users to sign-in (default true).
+    #[prop(default = true)]
+    redirect: bool,
+    /// The protected content.
+    children: ChildrenFn,
+) -> impl IntoView {
+    let policy = policy.unwrap_or_else(|| {
+        if any_group {
+            Policy::any_group(groups)
+        } else {
+            Policy::groups(groups)
+        }
+    });
+    let ctx = use_auth();
+    let login = login_url(&current_path());
+    move || match ctx.decide(&policy) {
+        Decision::Allow => EitherOf3::A(children()),
+        Decision::Forbidden => {
+            #[cfg(feature = "ssr")]
+            set_response(http::StatusCode::FORBIDDEN, None);
+            EitherOf3::B(fallback.run())
+        }
+        Decision::Unauthenticated if !redirect => {
+            #[cfg(feature = "ssr")]
+            set_response(http::StatusCode::UNAUTHORIZED, None);
+            EitherOf3::B(fallback.run())
+        }
+        Decision::Unauthenticated => {
+            #[cfg(feature = "ssr")]
+            set_response(
+                if ctx.unavailable {
+                    http::StatusCode::SERVICE_UNAVAILABLE
+                } else {
+                    http::StatusCode::SEE_OTHER
+                },
+                (!ctx.unavailable).then_some(login.as_str()),
+            );
+            #[cfg(not(feature = "ssr"))]
+            if !ctx.unavailable {
+                if let Some(w) = web_window() {
+                    let _ = w.location().assign(&login);
+                }
+            }
+            let href = login.clone();
+            EitherOf3::C(view! {
+                <p class="cognito-redirect">
+                    {if ctx.unavailable {
+                        "The sign-in service is unavailable; please retry shortly. "
+                    } else {
+                        "Sign-in required. "
+                    }}
+                    <a href=href rel="external">"Sign in"</a>
+                </p>
+            })
+        }
+    }
+}
+
+#[cfg(all(not(feature = "ssr"), feature = "hydrate"))]
+fn web_window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+#[cfg(all(not(feature = "ssr"), not(feature = "hydrate")))]
+fn web_window() -> Option<NoWindow> {
+    None
+}
+
+#[cfg(all(not(feature = "ssr"), not(feature = "hydrate")))]
+struct NoWindow;
+#[cfg(all(not(feature = "ssr"), not(feature = "hydrate")))]
+impl NoWindow {
+    fn location(&self) -> NoWindow {
+        NoWindow
+    }
+    fn assign(&self, _: &str) -> Result<(), ()> {
+        Ok(())
+    }
+}
+
+/// Renders its children only when someone is signed in.
+#[component]
+pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
+    let user = use_user();
+    view! { <Show when=move || user.with(Option::is_some)>{children()}</Show> }
+}
+
+/// Renders its children only when nobody is signed in.
+#[component]
+pub fn SignedOut(children: ChildrenFn) -> impl IntoView {
+    let user = use_user();
+    view! { <Show when=move || user.with(Option::is_none)>{children()}</Show> }
+}
+
+/// A link to sign-in that comes back to `return_to` (default: the current page).
+#[component]
+pub fn SignInLink(
+    /// Where to return after sign-in (a same-origin path).
+    #[prop(optional, into)]
+    return_to: Option<String>,
+    /// CSS class of the link.
+    #[prop(optional, into)]
+    class: Option<String>,
+    /// Link content.
+    children: Children,
+) -> impl IntoView {
+    let href = login_url(&return_to.unwrap_or_else(current_path));
+    view! { <a href=href class=class rel="external">{children()}</a> }
+}
+
+/// A sign-out button: a plain POST form to `/auth/logout`, working without JavaScript.
+#[component]
+pub fn SignOutButton(
+    /// CSS class of the button.
+    #[prop(optional, into)]
+    class: Option<String>,
+    /// Button content (default "Sign out").
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <form method="post" action="/auth/logout" class="cognito-signout">
+            <button type="submit" class=class>
+                {match children {
+                    Some(c) => c().into_any(),
+                    None => "Sign out".into_any(),
+                }}
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,168 @@
+//! `GET /auth/callback?code&state` (or `?error&error_description&state`): finish a sign-in.
+//!
+//! 1. A Cognito `error` ends the login (the description is shown escaped).
+//! 2. The state must match a present, unexpired login-state cookie (constant-time compare);
+//!    otherwise nothing is sent to the token endpoint.
+//! 3. The code is exchanged with the PKCE verifier; both tokens are verified, the ID token's
+//!    nonce included, and must share one `sub`.
+//! 4. Success: token cookies set, the login-state cookie deleted, 303 to the saved return path
+//!    with `Cache-Control: no-store`.
+//! 5. Every failure: an escaped error page with 400/401/502/504, no token cookie, the
+//!    login-state cookie cleared, a typed error logged without secrets. Never a 500.
+
+use axum::{
+    extract::{RawQuery, State},
+    response::Response,
+    Extension,
+};
+use http::StatusCode;
+use subtle::ConstantTimeEq;
+use tower_cookies::Cookies;
+
+use super::see_other;
+use crate::{cognito_client::IdpError, verify::VerifyError, CognitoAuth};
+
+/// Why a callback failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum CallbackError {
+    /// Cognito redirected back with an OAuth error.
+    #[error("the identity provider returned {error}")]
+    Provider {
+        /// The `error` code.
+        error: String,
+        /// `error_description`.
+        description: Option<String>,
+    },
+    /// `code` or `state` missing, or given twice.
+    #[error("the callback is missing its code or state")]
+    BadRequest,
+    /// No login-state cookie for this state (expired, already used, other browser).
+    #[error("no pending sign-in matches this callback (expired, already used, or started elsewhere)")]
+    NoLoginState,
+    /// The state does not match the pending login.
+    #[error("the sign-in state does not match")]
+    StateMismatch,
+    /// The token endpoint refused or failed.
+    #[error("token exchange failed: {0}")]
+    Exchange(#[from] IdpError),
+    /// A token did not verify.
+    #[error("a returned token failed verification: {0}")]
+    Token(#[from] VerifyError),
+}
+
+impl CallbackError {
+    /// The HTTP status of the error page.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            CallbackError::Provider { error, .. } => match error.as_str() {
+                "access_denied" => StatusCode::UNAUTHORIZED,
+                "server_error" => StatusCode::BAD_GATEWAY,
+                "temporarily_unavailable" => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::BAD_REQUEST,
+            },
+            CallbackError::BadRequest | CallbackError::NoLoginState | CallbackError::StateMismatch => {
+                StatusCode::BAD_REQUEST
+            }
+            CallbackError::Exchange(e) => e.status(),
+            CallbackError::Token(e) if e.is_transient() => StatusCode::BAD_GATEWAY,
+            CallbackError::Token(_) => StatusCode::UNAUTHORIZED,
+        }
+    }
+
+    /// The message shown to the user (escaped by the page).
+    pub fn user_message(&self) -> String {
+        match self {
+            CallbackError::Provider { error, description } => match description {
+                Some(d) => format!("The sign-in service reported “{error}”: {d}"),
+                None => format!("The sign-in service reported “{error}”."),
+            },
+            CallbackError::BadRequest => "The sign-in response was incomplete.".into(),
+            CallbackError::NoLoginState => {
+                "This sign-in link has expired or was already used. Please sign in again.".into()
+            }
+            CallbackError::StateMismatch => "The sign-in response did not match this browser's request.".into(),
+            CallbackError::Exchange(e) if e.is_unavailable() => {
+                "The sign-in service is not responding. Please try again in a moment.".into()
+            }
+            CallbackError::Exchange(_) => "The sign-in service refused to complete the sign-in.".into(),
+            CallbackError::Token(_) => "The sign-in service returned a token we could not trust.".into(),
+        }
+    }
+}
+
+/// Completes a login from the callback's raw query string. On success the token cookies are
+/// in `jar` and the return path is returned. The login-state cookie is cleared in every case.
+///
+/// # Errors
+/// See [`CallbackError`].
+pub async fn complete(auth: &CognitoAuth, jar: &Cookies, query: &str) -> Result<String, CallbackError> {
+    let codec = auth.cookies();
+    let param = |name| super::single_param(query, name).map_err(|_| CallbackError::BadRequest);
+    let state = param("state");
+    let result = async {
+        let state = state.clone()?;
+        if let Some(error) = param("error")? {
+            return Err(CallbackError::Provider {
+                error: error.chars().take(64).collect(),
+                description: param("error_description")?.map(|d| d.chars().take(300).collect()),
+            });
+        }
+        let (Some(code), Some(state)) = (param("code")?, state) else {
+            return Err(CallbackError::BadRequest);
+        };
+        if code.is_empty() || code.len() > 2048 || state.len() > 512 {
+            return Err(CallbackError::BadRequest);
+        }
+        let Some(login) = codec.read_login_state(jar, &state, auth.clock().now()) else {
+            return Err(if codec.has_login_state(jar) {
+                CallbackError::StateMismatch
+            } else {
+                CallbackError::NoLoginState
+            });
+        };
+        if !bool::from(login.state.as_bytes().ct_eq(state.as_bytes())) {
+            return Err(CallbackError::StateMismatch);
+        }
+        let tokens = auth.client().exchange_code(&code, &login.code_verifier).await?;
+        let verifier = auth.verifier();
+        let access = verifier.verify_access_uncached(&tokens.access_token).await?;
+        if let Some(id_token) = &tokens.id_token {
+            let id = verifier.verify_id(id_token, Some(&login.nonce)).await?;
+            if id.subject() != access.subject() {
+                return Err(CallbackError::Token(VerifyError::SubjectMismatch));
+            }
+        }
+        let refresh = tokens
+            .refresh_token
+            .as_deref()
+            .filter(|_| auth.config().refresh_flow_enabled());
+        codec.write_tokens(jar, &tokens.access_token, tokens.id_token.as_deref(), refresh);
+        tracing::info!(sub = access.subject(), "signed in");
+        Ok(login.return_to)
+    }
+    .await;
+    match (&result, state) {
+        (Ok(_), Ok(Some(s))) => codec.clear_login_states(jar, Some(&s)),
+        _ => codec.clear_login_states(jar, None),
+    }
+    result
+}
+
+/// The axum handler.
+pub async fn handler(
+    State(auth): State<CognitoAuth>,
+    cookies: Option<Extension<Cookies>>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let jar = match super::jar(cookies) {
+        Ok(j) => j,
+        Err(r) => return r,
+    };
+    match complete(&auth, &jar, query.as_deref().unwrap_or("")).await {
+        Ok(return_to) => see_other(&return_to),
+        Err(e) => {
+            tracing::warn!(error = %e, status = e.status().as_u16(), "sign-in callback failed");
+            crate::pages::sign_in_error(e.status(), &e.user_message())
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! The HTTP client used to talk to Cognito: timeouts, no redirects, capped bodies, and errors
+//! that say whether the IdP was slow, unreachable or answered badly.
+//!
+//! # Example
+//! ```
+//! use std::time::Duration;
+//! let client = leptos_cognito::http_client::build_client(Duration::from_secs(2), Duration::from_secs(5));
+//! # drop(client);
+//! ```
+
+use std::time::Duration;
+
+/// Why a call to the IdP failed at the transport level.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum HttpError {
+    /// No answer within the timeout.
+    #[error("timed out")]
+    Timeout,
+    /// Connection refused, DNS failure, TLS failure, reset.
+    #[error("unreachable")]
+    Unreachable,
+    /// The body was larger than allowed.
+    #[error("response body too large")]
+    TooLarge,
+    /// Anything else reqwest reports.
+    #[error("transport error")]
+    Other,
+}
+
+impl From<reqwest::Error> for HttpError {
+    fn from(e: reqwest::Error) -> Self {
+        if e.is_timeout() {
+            HttpError::Timeout
+        } else if e.is_connect() || e.is_request() {
+            HttpError::Unreachable
+        } else {
+            HttpError::Other
+        }
+    }
+}
+
+/// A `reqwest::Client` with connect and total timeouts, no redirects and a user agent.
+pub fn build_client(connect_timeout: Duration, timeout: Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("leptos_cognito/", env!("CARGO_PKG_VERSION")))
+        .pool_idle_timeout(Duration::from_secs(60))
+        .build()
+        .unwrap_or_else(|_| reqwest::Client::new())
+}
+
+/// Reads a response body, refusing more than `max` bytes.
+///
+/// # Errors
+/// [`HttpError::TooLarge`] past the cap; transport errors while reading.
+pub async fn read_capped(mut response: reqwest::Response, max: usize) -> Result<Vec<u8>, HttpError> {
+    if response.content_length().is_some_and(|l| l > max as u64) {
+        return Err(HttpError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(HttpError::from)? {
+        if body.len() + chunk.len() > max {
+            return Err(HttpError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}

@@ -1,0 +1,204 @@
+//! Refreshing a session (SPEC §4), once per session even under concurrent requests.
+//!
+//! 1. Requests carrying the same refresh token share one call to the token endpoint (single
+//!    flight). The result is kept for [`RESULT_TTL`] so requests that still carry the old
+//!    cookies (sent before the browser saw the new ones) reuse it instead of refreshing again,
+//!    which matters when Cognito rotates refresh tokens.
+//! 2. The new tokens are verified like at login (without nonce); the new ID and access tokens
+//!    must keep the old `sub`.
+//! 3. A rotated refresh token replaces the old one; otherwise the old one is kept.
+//! 4. `invalid_grant` (revoked or expired refresh token) is [`RefreshError::Rejected`]: sign
+//!    out. A slow or unreachable Cognito is [`RefreshError::Unavailable`]: keep the cookies,
+//!    answer 503, and let the next request try again.
+
+use std::{
+    collections::HashMap,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex,
+    },
+    time::{Duration, Instant},
+};
+
+use sha2::{Digest, Sha256};
+use tokio::sync::OnceCell;
+
+use crate::{
+    cognito_client::IdpError,
+    verify::{AccessClaims, IdClaims, Verified, VerifyError},
+    CognitoAuth,
+};
+
+/// How long a completed refresh is reused by requests carrying the old refresh token.
+pub const RESULT_TTL: Duration = Duration::from_secs(30);
+
+/// Fresh, verified tokens.
+pub struct Refreshed {
+    /// The new access token.
+    pub access_token: String,
+    /// The new ID token, if returned.
+    pub id_token: Option<String>,
+    /// The refresh token to store from now on (rotated or the same).
+    pub refresh_token: String,
+    /// Whether Cognito rotated the refresh token.
+    pub rotated: bool,
+    /// Verified access claims.
+    pub access: Verified<AccessClaims>,
+    /// Verified ID claims.
+    pub id: Option<Verified<IdClaims>>,
+}
+
+impl std::fmt::Debug for Refreshed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Refreshed")
+            .field("sub", &self.access.subject())
+            .field("rotated", &self.rotated)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a refresh failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum RefreshError {
+    /// The refresh flow is disabled or there is no refresh token.
+    #[error("no refresh token")]
+    NoRefreshToken,
+    /// Cognito refused the refresh token (`invalid_grant`, …): sign out.
+    #[error("the refresh token was refused: {0}")]
+    Rejected(IdpError),
+    /// Cognito is slow, down or answered garbage: keep the session, answer 503.
+    #[error("the identity provider is unavailable: {0}")]
+    Unavailable(IdpError),
+    /// The new tokens did not verify (including a changed `sub`): sign out.
+    #[error("refreshed tokens did not verify: {0}")]
+    Invalid(VerifyError),
+}
+
+impl RefreshError {
+    /// Whether the session should be kept (Cognito unavailable) rather than ended.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            RefreshError::Unavailable(_) => true,
+            RefreshError::Invalid(e) => e.is_transient(),
+            _ => false,
+        }
+    }
+}
+
+type Outcome = Result<Arc<Refreshed>, RefreshError>;
+
+struct Flight {
+    started: Instant,
+    cell: Arc<OnceCell<Outcome>>,
+}
+
+/// Coordinates refreshes: one token-endpoint call per refresh token at a time.
+#[derive(Default)]
+pub struct Refresher {
+    flights: Mutex<HashMap<[u8; 32], Flight>>,
+    calls: AtomicU64,
+}
+
+impl std::fmt::Debug for Refresher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Refresher").field("calls", &self.call_count()).finish()
+    }
+}
+
+fn key_of(refresh_token: &str) -> [u8; 32] {
+    Sha256::digest(refresh_token.as_bytes()).into()
+}
+
+impl Refresher {
+    /// How many refresh calls reached the token endpoint.
+    pub fn call_count(&self) -> u64 {
+        self.calls.load(Ordering::Relaxed)
+    }
+
+    /// Drops any remembered result for this refresh token (at logout).
+    pub fn forget(&self, refresh_token: &str) {
+        if let Ok(mut m) = self.flights.lock() {
+            m.remove(&key_of(refresh_token));
+        }
+    }
+
+    /// Refreshes with `refresh_token`, sharing the call with concurrent requests.
+    /// `expected_sub` is the subject of the session being refreshed, when known.
+    ///
+    /// # Errors
+    /// See [`RefreshError`].
+    pub async fn refresh(&self, auth: &CognitoAuth, refresh_token: &str, expected_sub: Option<&str>) -> Outcome {
+        let key = key_of(refresh_token);
+        let cell = {
+            let mut m = match self.flights.lock() {
+                Ok(m) => m,
+                Err(p) => p.into_inner(),
+            };
+            m.retain(|_, f| f.started.elapsed() < RESULT_TTL);
+            m.entry(key)
+                .or_insert_with(|| Flight {
+                    started: Instant::now(),
+                    cell: Arc::new(OnceCell::new()),
+                })
+                .cell
+                .clone()
+        };
+        let outcome = cell
+            .get_or_init(|| async {
+                self.calls.fetch_add(1, Ordering::Relaxed);
+                perform(auth, refresh_token).await.map(Arc::new)
+            })
+            .await
+            .clone();
+        if outcome.as_ref().is_err_and(RefreshError::is_unavailable) {
+            // Let the next request try again rather than replaying the outage.
+            if let Ok(mut m) = self.flights.lock() {
+                if m.get(&key).is_some_and(|f| Arc::ptr_eq(&f.cell, &cell)) {
+                    m.remove(&key);
+                }
+            }
+        }
+        let refreshed = outcome?;
+        if let Some(sub) = expected_sub {
+            if refreshed.access.subject() != sub {
+                return Err(RefreshError::Invalid(VerifyError::SubjectMismatch));
+            }
+        }
+        Ok(refreshed)
+    }
+}
+
+async fn perform(auth: &CognitoAuth, refresh_token: &str) -> Result<Refreshed, RefreshError> {
+    let tokens = auth.client().refresh(refresh_token).await.map_err(|e| {
+        if e.is_unavailable() {
+            RefreshError::Unavailable(e)
+        } else {
+            RefreshError::Rejected(e)
+        }
+    })?;
+    let verifier = auth.verifier();
+    let access = verifier
+        .verify_access_uncached(&tokens.access_token)
+        .await
+        .map_err(RefreshError::Invalid)?;
+    let id = match &tokens.id_token {
+        Some(t) => {
+            let id = verifier.verify_id(t, None).await.map_err(RefreshError::Invalid)?;
+            if id.subject() != access.subject() {
+                return Err(RefreshError::Invalid(VerifyError::SubjectMismatch));
+            }
+            Some(id)
+        }
+        None => None,
+    };
+    let rotated = tokens.refresh_token.as_deref().is_some_and(|r| r != refresh_token);
+    tracing::info!(rotated, "session refreshed");
+    Ok(Refreshed {
+        refresh_token: tokens.refresh_token.clone().unwrap_or_else(|| refresh_token.to_string()),
+        access_token: tokens.access_token,
+        id_token: tokens.id_token,
+        rotated,
+        access,
+        id,
+    })
+}
