@@ -11,7 +11,7 @@ pub fn page(status: StatusCode, title: &str, message: &str, extra_html: &str) ->
     let body = format!(
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>{title}</title>
+<meta name="referrer" content="no-referrer"><title>{title}</title><link rel="icon" href="data:,">
 <style>
 body{{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;background:#f6f7fb;color:#1f2330;margin:0;display:grid;place-items:center;min-height:100vh}}
 main{{background:#fff;border-radius:14px;box-shadow:0 8px 30px rgba(20,30,60,.08);padding:2.2rem 2.6rem;max-width:34rem}}

@@ -14,7 +14,7 @@ pub fn login_form(hidden: &[(&str, &str)], error: Option<&str>, username: &str) 
     format!(
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in · Dev IdP</title>
+<title>Sign in · Dev IdP</title><link rel="icon" href="data:,">
 <style>
 body{{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;background:#232f3e;margin:0;min-height:100vh;display:grid;place-items:center}}
 form{{background:#fff;padding:2rem 2.4rem;border-radius:10px;width:20rem;box-shadow:0 10px 40px rgba(0,0,0,.3)}}
@@ -39,7 +39,7 @@ button{{margin-top:1.3rem;width:100%;padding:.6rem;background:#ec7211;border:0;c
 /// A plain error page (never redirects to an unverified URI).
 pub fn error_page(title: &str, message: &str) -> String {
     format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{t}</title></head>
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{t}</title><link rel="icon" href="data:,"></head>
 <body style="font-family:system-ui,sans-serif;padding:2rem"><h1>{t}</h1><p>{m}</p></body></html>"#,
         t = text(title),
         m = text(message)
