@@ -112,9 +112,7 @@ impl Denial {
     pub fn page_response(self, path_and_query: &str) -> Response {
         match self {
             Denial::Unauthenticated | Denial::InvalidToken => {
-                let mut login = url::form_urlencoded::Serializer::new(String::from("/auth/login?"));
-                login.append_pair("return_to", path_and_query);
-                crate::flows::see_other(&login.finish())
+                crate::flows::see_other(&crate::login_url(path_and_query))
             }
             _ => {
                 let mut res = crate::pages::page(

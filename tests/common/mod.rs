@@ -1,0 +1,248 @@
+//! Test harness: an app using leptos_cognito in front of an IdP, and a small cookie-keeping,
+//! non-redirect-following browser to drive it.
+#![allow(dead_code)]
+
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
+
+use axum::{response::IntoResponse, routing::get, Json, Router};
+use leptos_cognito::{
+    clock::Clock,
+    config::CognitoConfigBuilder,
+    dev_idp::{DevIdp, DevIdpOptions},
+    CognitoAuth, CognitoUser, Policy, RequireLayer,
+};
+use reqwest::{header, Method, StatusCode};
+
+pub const SECRET: &str = "integration-test-secret-key-0123456789abcdef";
+
+/// Options of a test app.
+pub struct AppOptions {
+    pub refresh: bool,
+    pub tweak: Box<dyn FnOnce(CognitoConfigBuilder) -> CognitoConfigBuilder + Send>,
+    pub idp: DevIdpOptions,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self {
+            refresh: false,
+            tweak: Box::new(|b| b),
+            idp: DevIdpOptions::default(),
+        }
+    }
+}
+
+/// The app under test plus the dev IdP it trusts.
+pub struct TestApp {
+    pub idp: DevIdp,
+    pub auth: CognitoAuth,
+    pub url: String,
+    pub clock: Clock,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+async fn me(user: CognitoUser) -> impl IntoResponse {
+    Json(serde_json::json!({
+        "sub": user.sub, "username": user.username, "email": user.email, "groups": user.groups,
+        "attributes": user.attributes,
+    }))
+}
+
+async fn home(user: Option<CognitoUser>) -> String {
+    match user {
+        Some(u) => format!("home: signed in as {}", u.username),
+        None => "home: signed out".into(),
+    }
+}
+
+async fn private(user: Option<CognitoUser>) -> String {
+    format!("private page of {}", user.map(|u| u.username).unwrap_or_default())
+}
+
+impl TestApp {
+    pub async fn start(options: AppOptions) -> Self {
+        let clock = options.idp.clock.clone();
+        let idp = DevIdp::start(options.idp).await.expect("dev IdP starts");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let builder = idp
+            .app_config(&url)
+            .secret_key(SECRET)
+            .refresh_flow_enabled(options.refresh)
+            .http_timeout_ms("1500")
+            .jwks_cooldown_ms("300");
+        let config = (options.tweak)(builder).build().expect("valid config");
+        let auth = CognitoAuth::with_clock(config, clock.clone());
+        let app = Router::new()
+            .route("/", get(home))
+            .route("/private", get(private).route_layer(RequireLayer::page(Policy::signed_in())))
+            .route(
+                "/admin",
+                get(private).route_layer(RequireLayer::page(Policy::groups(["admins"]))),
+            )
+            .route("/api/me", get(me).route_layer(RequireLayer::api(Policy::signed_in())))
+            .merge(auth.routes())
+            .layer(auth.layer());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+                .unwrap();
+        });
+        Self {
+            idp,
+            auth,
+            url,
+            clock,
+            _stop: tx,
+        }
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.url)
+    }
+}
+
+/// A minimal browser: keeps the app's cookies, never follows redirects by itself.
+#[derive(Clone)]
+pub struct Browser {
+    pub http: reqwest::Client,
+    pub origin: String,
+    pub jar: BTreeMap<String, String>,
+    pub last_set_cookies: Vec<String>,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Browser {
+    pub fn new(origin: &str) -> Self {
+        Self {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(20))
+                .build()
+                .unwrap(),
+            origin: origin.to_string(),
+            jar: BTreeMap::new(),
+            last_set_cookies: Vec::new(),
+        }
+    }
+
+    fn absolute(&self, url: &str) -> String {
+        if url.starts_with("http") {
+            url.to_string()
+        } else {
+            format!("{}{}", self.origin, url)
+        }
+    }
+
+    pub async fn request(&mut self, method: Method, url: &str, headers: &[(&str, &str)], form: Option<Vec<(String, String)>>) -> Page {
+        let url = self.absolute(url);
+        let to_app = url.starts_with(&self.origin);
+        let mut req = self.http.request(method, &url);
+        if to_app && !self.jar.is_empty() {
+            let cookie = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            req = req.header(header::COOKIE, cookie);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(f) = form {
+            req = req.form(&f);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let location = headers.get(header::LOCATION).map(|v| v.to_str().unwrap().to_string());
+        if to_app {
+            self.last_set_cookies = headers
+                .get_all(header::SET_COOKIE)
+                .iter()
+                .map(|v| v.to_str().unwrap().to_string())
+                .collect();
+            for line in self.last_set_cookies.clone() {
+                let c = cookie::Cookie::parse(line).unwrap();
+                let expired = c.max_age().is_some_and(|a| a.is_zero()) || c.value().is_empty();
+                if expired {
+                    self.jar.remove(c.name());
+                } else {
+                    self.jar.insert(c.name().to_string(), c.value().to_string());
+                }
+            }
+        }
+        let body = res.text().await.unwrap_or_default();
+        Page { status, location, headers, body }
+    }
+
+    pub async fn get(&mut self, url: &str) -> Page {
+        self.request(Method::GET, url, &[], None).await
+    }
+
+    /// Starts a login and returns the IdP's authorize URL.
+    pub async fn start_login(&mut self, return_to: &str) -> String {
+        let enc: String = url::form_urlencoded::byte_serialize(return_to.as_bytes()).collect();
+        let p = self.get(&format!("/auth/login?return_to={enc}")).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "login redirects");
+        p.location.expect("authorize URL")
+    }
+
+    /// Fills the IdP's login form; returns the callback URL the IdP redirects to.
+    pub async fn submit_credentials(&mut self, authorize_url: &str, user: &str, password: &str) -> String {
+        let form_page = self.get(authorize_url).await;
+        assert_eq!(form_page.status, StatusCode::OK, "login form: {}", form_page.body);
+        let (action, mut fields) = parse_form(&form_page.body, authorize_url);
+        fields.retain(|(k, _)| k != "username" && k != "password");
+        fields.push(("username".into(), user.into()));
+        fields.push(("password".into(), password.into()));
+        let p = self.request(Method::POST, &action, &[], Some(fields)).await;
+        assert!(p.status.is_redirection(), "IdP accepts credentials: {} {}", p.status, p.body);
+        p.location.expect("callback URL")
+    }
+
+    /// The whole sign-in; returns the final response of the callback.
+    pub async fn sign_in(&mut self, user: &str, password: &str, return_to: &str) -> Page {
+        let authorize = self.start_login(return_to).await;
+        let callback = self.submit_credentials(&authorize, user, password).await;
+        self.get(&callback).await
+    }
+
+    pub async fn logout(&mut self) -> Page {
+        let origin = self.origin.clone();
+        self.request(Method::POST, "/auth/logout", &[("origin", &origin)], Some(vec![])).await
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.jar.contains_key(name)
+    }
+}
+
+/// The form of an HTML page: absolute action URL and its inputs.
+pub fn parse_form(html: &str, page_url: &str) -> (String, Vec<(String, String)>) {
+    let doc = scraper::Html::parse_document(html);
+    let form_sel = scraper::Selector::parse("form").unwrap();
+    let input_sel = scraper::Selector::parse("input").unwrap();
+    let form = doc.select(&form_sel).next().expect("a form");
+    let action = form.value().attr("action").unwrap_or("");
+    let action = url::Url::parse(page_url).unwrap().join(action).unwrap().to_string();
+    let fields = form
+        .select(&input_sel)
+        .filter_map(|i| Some((i.value().attr("name")?.to_string(), i.value().attr("value").unwrap_or("").to_string())))
+        .collect();
+    (action, fields)
+}
+
+pub fn count(c: &std::sync::atomic::AtomicU64) -> u64 {
+    c.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+pub fn arc<T>(t: T) -> Arc<T> {
+    Arc::new(t)
+}
