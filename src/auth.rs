@@ -144,7 +144,10 @@ impl CognitoAuth {
         Router::new()
             .route(LOGIN_PATH, get(flows::login::handler))
             .route(CALLBACK_PATH, get(flows::callback::handler))
-            .route(LOGOUT_PATH, get(flows::logout::confirm).post(flows::logout::handler))
+            .route(
+                LOGOUT_PATH,
+                get(flows::logout::confirm).post(flows::logout::handler),
+            )
             .with_state(self.clone())
     }
 }

@@ -44,7 +44,8 @@ impl Clock {
 
     /// Makes `now()` return `unix_seconds` at this instant (time then keeps running).
     pub fn set(&self, unix_seconds: i64) {
-        self.offset.store(unix_seconds - system_now(), Ordering::Relaxed);
+        self.offset
+            .store(unix_seconds - system_now(), Ordering::Relaxed);
     }
 }
 

@@ -81,13 +81,18 @@ impl IdpError {
 
     /// Whether the IdP is down or slow (rather than refusing).
     pub fn is_unavailable(&self) -> bool {
-        matches!(self, IdpError::Timeout | IdpError::Unreachable | IdpError::BadResponse(_))
+        matches!(
+            self,
+            IdpError::Timeout | IdpError::Unreachable | IdpError::BadResponse(_)
+        )
     }
 
     /// The HTTP status our response should carry.
     pub fn status(&self) -> StatusCode {
         match self {
-            IdpError::OAuth { error, .. } if error == "invalid_client" || error == "unauthorized_client" => {
+            IdpError::OAuth { error, .. }
+                if error == "invalid_client" || error == "unauthorized_client" =>
+            {
                 StatusCode::BAD_GATEWAY
             }
             IdpError::OAuth { .. } => StatusCode::BAD_REQUEST,
@@ -161,7 +166,11 @@ impl CognitoClient {
     ///
     /// # Errors
     /// See [`IdpError`].
-    pub async fn exchange_code(&self, code: &str, code_verifier: &str) -> Result<TokenResponse, IdpError> {
+    pub async fn exchange_code(
+        &self,
+        code: &str,
+        code_verifier: &str,
+    ) -> Result<TokenResponse, IdpError> {
         let form = [
             ("grant_type", "authorization_code"),
             ("client_id", self.client_id.as_str()),
@@ -186,12 +195,17 @@ impl CognitoClient {
     }
 
     async fn token_call(&self, form: &[(&str, &str)]) -> Result<TokenResponse, IdpError> {
-        let response = self.post(&self.token_url, form).send().await.map_err(HttpError::from)?;
+        let response = self
+            .post(&self.token_url, form)
+            .send()
+            .await
+            .map_err(HttpError::from)?;
         let status = response.status();
         let body = read_capped(response, MAX_TOKEN_RESPONSE_BYTES).await?;
         if status.is_success() {
-            let tokens: TokenResponse = serde_json::from_slice(&body)
-                .map_err(|_| IdpError::BadResponse("token response is not the expected JSON".into()))?;
+            let tokens: TokenResponse = serde_json::from_slice(&body).map_err(|_| {
+                IdpError::BadResponse("token response is not the expected JSON".into())
+            })?;
             if tokens.access_token.is_empty() {
                 return Err(IdpError::BadResponse("empty access token".into()));
             }
@@ -205,10 +219,17 @@ impl CognitoClient {
     /// # Errors
     /// See [`IdpError`].
     pub async fn revoke(&self, refresh_token: &str) -> Result<(), IdpError> {
-        let form = [("token", refresh_token), ("client_id", self.client_id.as_str())];
+        let form = [
+            ("token", refresh_token),
+            ("client_id", self.client_id.as_str()),
+        ];
         // Confidential clients authenticate with Basic; `client_id` in the body is harmless
         // for them and required for public clients.
-        let response = self.post(&self.revoke_url, &form).send().await.map_err(HttpError::from)?;
+        let response = self
+            .post(&self.revoke_url, &form)
+            .send()
+            .await
+            .map_err(HttpError::from)?;
         let status = response.status();
         let body = read_capped(response, MAX_TOKEN_RESPONSE_BYTES).await?;
         if status.is_success() {

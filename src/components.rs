@@ -67,7 +67,8 @@ pub struct AuthContext {
 impl AuthContext {
     /// Evaluates `policy` for the current user (reactive).
     pub fn decide(&self, policy: &Policy) -> Decision {
-        self.user.with(|u| policy.evaluate(u.as_ref(), self.disabled))
+        self.user
+            .with(|u| policy.evaluate(u.as_ref(), self.disabled))
     }
 }
 
@@ -77,7 +78,11 @@ fn server_snapshot() -> AuthSnapshot {
     let Some(parts) = use_context::<http::request::Parts>() else {
         return AuthSnapshot::default();
     };
-    let state = parts.extensions.get::<AuthState>().cloned().unwrap_or_default();
+    let state = parts
+        .extensions
+        .get::<AuthState>()
+        .cloned()
+        .unwrap_or_default();
     let disabled = use_context::<CognitoAuth>()
         .or_else(|| parts.extensions.get::<CognitoAuth>().cloned())
         .is_some_and(|a| a.config().disabled());
@@ -141,7 +146,9 @@ pub fn login_url(return_to: &str) -> String {
     let encoded: String = return_to
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect();
@@ -167,7 +174,10 @@ fn set_response(status: http::StatusCode, location: Option<&str>) {
         if let Some(l) = location.and_then(|l| http::HeaderValue::from_str(l).ok()) {
             res.insert_header(http::header::LOCATION, l);
         }
-        res.insert_header(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+        res.insert_header(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("no-store"),
+        );
     }
 }
 

@@ -205,7 +205,9 @@ impl CognitoConfig {
     ///     .unwrap_err();
     /// assert!(err.to_string().contains("AWS_COGNITO_USER_POOL_ID"));
     /// ```
-    pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
+    pub fn from_vars(
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
         let vars: HashMap<String, String> = vars.into_iter().collect();
         CognitoConfigBuilder::from_map(&vars).build()
     }
@@ -395,7 +397,11 @@ impl ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "invalid Cognito configuration ({} problem(s)):", self.problems.len())?;
+        writeln!(
+            f,
+            "invalid Cognito configuration ({} problem(s)):",
+            self.problems.len()
+        )?;
         for p in &self.problems {
             writeln!(f, "  - {p}")?;
         }
@@ -611,10 +617,13 @@ impl CognitoConfigBuilder {
         let leeway = p.seconds(&self, "AWS_COGNITO_EXPIRATION_LEEWAY", 0);
         let refresh_cookie_age = p.seconds(&self, "AWS_COGNITO_REFRESH_COOKIE_AGE_SECONDS", 86_400);
         let refresh_flow_enabled = p.boolean(&self, "AWS_COGNITO_REFRESH_FLOW_ENABLED", false);
-        let refresh_cookie_encrypted = p.boolean(&self, "AWS_COGNITO_REFRESH_COOKIE_ENCRYPTED", true);
+        let refresh_cookie_encrypted =
+            p.boolean(&self, "AWS_COGNITO_REFRESH_COOKIE_ENCRYPTED", true);
         let cookie_secure = p.boolean(&self, "AWS_COGNITO_COOKIE_SECURE", true);
-        let http_timeout = Duration::from_millis(p.integer(&self, "AWS_COGNITO_HTTP_TIMEOUT_MS", 5_000));
-        let jwks_cooldown = Duration::from_millis(p.integer(&self, "AWS_COGNITO_JWKS_COOLDOWN_MS", 10_000));
+        let http_timeout =
+            Duration::from_millis(p.integer(&self, "AWS_COGNITO_HTTP_TIMEOUT_MS", 5_000));
+        let jwks_cooldown =
+            Duration::from_millis(p.integer(&self, "AWS_COGNITO_JWKS_COOLDOWN_MS", 10_000));
         let cookie_samesite = match self.non_empty("AWS_COGNITO_COOKIE_SAMESITE") {
             None => SameSite::Lax,
             Some(v) => v.parse().unwrap_or_else(|e| {
@@ -638,11 +647,18 @@ impl CognitoConfigBuilder {
             .non_empty("AWS_COGNITO_COOKIE_DOMAIN")
             .map(|d| d.trim_start_matches('.').to_ascii_lowercase());
         if let Some(d) = &cookie_domain {
-            if d.is_empty() || d.contains(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-')) {
-                p.push("AWS_COGNITO_COOKIE_DOMAIN", format!("{d:?} is not a host name"));
+            if d.is_empty()
+                || d.contains(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+            {
+                p.push(
+                    "AWS_COGNITO_COOKIE_DOMAIN",
+                    format!("{d:?} is not a host name"),
+                );
             }
         }
-        let client_secret = self.non_empty("AWS_COGNITO_USER_POOL_CLIENT_SECRET").map(Secret::new);
+        let client_secret = self
+            .non_empty("AWS_COGNITO_USER_POOL_CLIENT_SECRET")
+            .map(Secret::new);
 
         // Region and pool id agree, and the pool id has Cognito's shape.
         if let (Some(region), Some(pool)) = (&region, &user_pool_id) {
@@ -653,21 +669,30 @@ impl CognitoConfigBuilder {
                     if prefix != region {
                         p.push(
                             "AWS_COGNITO_USER_POOL_ID",
-                            format!("region prefix {prefix:?} does not match AWS_REGION {region:?}"),
+                            format!(
+                                "region prefix {prefix:?} does not match AWS_REGION {region:?}"
+                            ),
                         );
                     }
                 }
                 _ => p.push(
                     "AWS_COGNITO_USER_POOL_ID",
-                    format!("{pool:?} is not of the form {{region}}_{{id}} (e.g. eu-west-1_AbC123)"),
+                    format!(
+                        "{pool:?} is not of the form {{region}}_{{id}} (e.g. eu-west-1_AbC123)"
+                    ),
                 ),
             }
         }
 
         let secret_key = match self.raw.get("SECRET_KEY").filter(|s| !s.is_empty()) {
-            Some(k) if k.len() >= MIN_SECRET_KEY_LEN && distinct_bytes(k) >= 8 => Some(Secret::new(k.clone())),
+            Some(k) if k.len() >= MIN_SECRET_KEY_LEN && distinct_bytes(k) >= 8 => {
+                Some(Secret::new(k.clone()))
+            }
             Some(k) if self.dev_mode => {
-                tracing::warn!("SECRET_KEY is weak ({} bytes); accepted in development mode only", k.len());
+                tracing::warn!(
+                    "SECRET_KEY is weak ({} bytes); accepted in development mode only",
+                    k.len()
+                );
                 Some(Secret::new(k.clone()))
             }
             Some(_) => {
@@ -686,7 +711,10 @@ impl CognitoConfigBuilder {
                 Some(Secret::new(key))
             }
             None => {
-                p.push("SECRET_KEY", "missing (required to encrypt the login-state and refresh cookies)".into());
+                p.push(
+                    "SECRET_KEY",
+                    "missing (required to encrypt the login-state and refresh cookies)".into(),
+                );
                 None
             }
         };
@@ -700,7 +728,9 @@ impl CognitoConfigBuilder {
                 }
             },
             None => match (&region, &user_pool_id) {
-                (Some(r), Some(pool)) => Some(format!("https://cognito-idp.{r}.amazonaws.com/{pool}")),
+                (Some(r), Some(pool)) => {
+                    Some(format!("https://cognito-idp.{r}.amazonaws.com/{pool}"))
+                }
                 _ => None,
             },
         };
@@ -823,7 +853,10 @@ impl Problems {
         match b.raw.get(var) {
             None => default,
             Some(v) => parse_bool(v).unwrap_or_else(|| {
-                self.push(var, format!("{v:?} is not a boolean (use true/false, 1/0, yes/no)"));
+                self.push(
+                    var,
+                    format!("{v:?} is not a boolean (use true/false, 1/0, yes/no)"),
+                );
                 default
             }),
         }
@@ -850,13 +883,19 @@ impl Problems {
     fn url(&mut self, b: &CognitoConfigBuilder, var: &'static str, base_only: bool) -> Option<Url> {
         let raw = self.required(b, var)?;
         if !raw.contains("://") {
-            self.push(var, format!("{raw:?} has no scheme (expected e.g. https://{raw})"));
+            self.push(
+                var,
+                format!("{raw:?} has no scheme (expected e.g. https://{raw})"),
+            );
             return None;
         }
         match Url::parse(&raw) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
                 if base_only && (u.path() != "/" || raw.ends_with('/') || u.query().is_some()) {
-                    self.push(var, format!("{raw:?} must be a base URL without path, query or trailing slash"));
+                    self.push(
+                        var,
+                        format!("{raw:?} must be a base URL without path, query or trailing slash"),
+                    );
                     return None;
                 }
                 if u.fragment().is_some() {
@@ -885,9 +924,18 @@ mod tests {
         [
             ("AWS_REGION", "eu-west-1"),
             ("AWS_COGNITO_USER_POOL_ID", "eu-west-1_c7O90SNDF"),
-            ("AWS_COGNITO_USER_POOL_CLIENT_ID", "4lln66726pp3f4gi1krj0sta9h"),
-            ("AWS_COGNITO_DOMAIN", "https://webapp-test.auth.eu-west-1.amazoncognito.com"),
-            ("AWS_COGNITO_REDIRECT_URL", "http://localhost:5000/postlogin"),
+            (
+                "AWS_COGNITO_USER_POOL_CLIENT_ID",
+                "4lln66726pp3f4gi1krj0sta9h",
+            ),
+            (
+                "AWS_COGNITO_DOMAIN",
+                "https://webapp-test.auth.eu-west-1.amazoncognito.com",
+            ),
+            (
+                "AWS_COGNITO_REDIRECT_URL",
+                "http://localhost:5000/postlogin",
+            ),
             ("AWS_COGNITO_LOGOUT_URL", "http://localhost:5000/postlogout"),
             ("SECRET_KEY", "0123456789abcdefghijklmnopqrstuvwxyz"),
         ]
@@ -917,7 +965,10 @@ mod tests {
         assert!(c.cookie_secure());
         assert_eq!(c.cookie_samesite(), SameSite::Lax);
         assert_eq!(c.scopes(), None);
-        assert_eq!(c.issuer(), "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_c7O90SNDF");
+        assert_eq!(
+            c.issuer(),
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_c7O90SNDF"
+        );
         assert_eq!(
             c.jwks_url().as_str(),
             "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_c7O90SNDF/.well-known/jwks.json"
@@ -944,7 +995,11 @@ mod tests {
     #[test]
     fn false_strings_are_false() {
         for f in ["false", "False", "0", "no", "NO", "off"] {
-            let c = with(&[("AWS_COGNITO_DISABLED", f), ("AWS_COGNITO_REFRESH_FLOW_ENABLED", f)]).unwrap();
+            let c = with(&[
+                ("AWS_COGNITO_DISABLED", f),
+                ("AWS_COGNITO_REFRESH_FLOW_ENABLED", f),
+            ])
+            .unwrap();
             assert!(!c.disabled(), "{f}");
             assert!(!c.refresh_flow_enabled(), "{f}");
         }
@@ -990,7 +1045,10 @@ mod tests {
             "AWS_COGNITO_LOGOUT_URL",
             "SECRET_KEY",
         ] {
-            assert!(err.problems().iter().any(|p| p.variable == v), "{v} not reported: {err}");
+            assert!(
+                err.problems().iter().any(|p| p.variable == v),
+                "{v} not reported: {err}"
+            );
         }
     }
 
@@ -1005,7 +1063,10 @@ mod tests {
         let mut v = base();
         v.retain(|(k, _)| k != "SECRET_KEY");
         let map = v.into_iter().collect();
-        let c = CognitoConfigBuilder::from_map(&map).dev_mode(true).build().unwrap();
+        let c = CognitoConfigBuilder::from_map(&map)
+            .dev_mode(true)
+            .build()
+            .unwrap();
         assert!(c.secret_key().expose().len() >= MIN_SECRET_KEY_LEN);
         assert!(!format!("{c:?}").contains(c.secret_key().expose()));
     }
@@ -1013,7 +1074,10 @@ mod tests {
     #[test]
     fn overrides_for_local_idps() {
         let c = with(&[
-            ("AWS_COGNITO_ISSUER", "http://127.0.0.1:9000/eu-west-1_c7O90SNDF"),
+            (
+                "AWS_COGNITO_ISSUER",
+                "http://127.0.0.1:9000/eu-west-1_c7O90SNDF",
+            ),
             ("AWS_COGNITO_COOKIE_SECURE", "false"),
             ("AWS_COGNITO_COOKIE_SAMESITE", "strict"),
             ("AWS_COGNITO_COOKIE_DOMAIN", ".Example.com"),

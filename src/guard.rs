@@ -82,7 +82,9 @@ impl Denial {
             Denial::Unauthenticated => "Sign-in is required to access this resource.",
             Denial::InvalidToken => "The access token is invalid or expired.",
             Denial::Forbidden { scope: true } => "The access token lacks a required scope.",
-            Denial::Forbidden { scope: false } => "You are signed in but not allowed to access this resource.",
+            Denial::Forbidden { scope: false } => {
+                "You are signed in but not allowed to access this resource."
+            }
             Denial::Unavailable => "The sign-in service is unavailable; please retry shortly.",
         }
     }
@@ -92,7 +94,9 @@ impl Denial {
         match self {
             Denial::Unauthenticated => Some(r#"Bearer realm="leptos_cognito""#),
             Denial::InvalidToken => Some(r#"Bearer realm="leptos_cognito", error="invalid_token""#),
-            Denial::Forbidden { scope: true } => Some(r#"Bearer realm="leptos_cognito", error="insufficient_scope""#),
+            Denial::Forbidden { scope: true } => {
+                Some(r#"Bearer realm="leptos_cognito", error="insufficient_scope""#)
+            }
             _ => None,
         }
     }
@@ -137,7 +141,8 @@ impl Denial {
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(v));
         }
         if self == Denial::Unavailable {
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         }
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -149,7 +154,11 @@ impl Denial {
 ///
 /// # Errors
 /// The [`Denial`] when the policy does not allow the request.
-pub fn check(policy: &Policy, state: &AuthState, disabled: bool) -> Result<Option<CognitoUser>, Denial> {
+pub fn check(
+    policy: &Policy,
+    state: &AuthState,
+    disabled: bool,
+) -> Result<Option<CognitoUser>, Denial> {
     if disabled {
         return Ok(state.user().cloned());
     }
@@ -236,7 +245,11 @@ where
             .extensions()
             .get::<CognitoAuth>()
             .is_some_and(|a| a.config().disabled());
-        let state = req.extensions().get::<AuthState>().cloned().unwrap_or_default();
+        let state = req
+            .extensions()
+            .get::<AuthState>()
+            .cloned()
+            .unwrap_or_default();
         match check(&self.policy, &state, disabled) {
             Ok(_) => {
                 let clone = self.inner.clone();
@@ -247,7 +260,11 @@ where
                 let res = match self.mode {
                     GuardMode::Api => denial.api_response(false),
                     GuardMode::Page => {
-                        let pq = req.uri().path_and_query().map_or("/", |p| p.as_str()).to_string();
+                        let pq = req
+                            .uri()
+                            .path_and_query()
+                            .map_or("/", |p| p.as_str())
+                            .to_string();
                         denial.page_response(&pq)
                     }
                 };
@@ -277,7 +294,9 @@ where
 ///
 /// # Errors
 /// When the policy refuses the request, or when called outside a request.
-pub async fn require(policy: &Policy) -> Result<Option<CognitoUser>, leptos::prelude::ServerFnError> {
+pub async fn require(
+    policy: &Policy,
+) -> Result<Option<CognitoUser>, leptos::prelude::ServerFnError> {
     use leptos::prelude::{use_context, ServerFnError};
     let Some(parts) = use_context::<http::request::Parts>() else {
         return Err(ServerFnError::new("require() called outside a request"));
@@ -286,7 +305,11 @@ pub async fn require(policy: &Policy) -> Result<Option<CognitoUser>, leptos::pre
         .extensions
         .get::<CognitoAuth>()
         .is_some_and(|a| a.config().disabled());
-    let state = parts.extensions.get::<AuthState>().cloned().unwrap_or_default();
+    let state = parts
+        .extensions
+        .get::<AuthState>()
+        .cloned()
+        .unwrap_or_default();
     check(policy, &state, disabled).map_err(|denial| {
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
             res.set_status(denial.status());

@@ -55,7 +55,10 @@ pub fn build_client(connect_timeout: Duration, timeout: Duration) -> reqwest::Cl
 ///
 /// # Errors
 /// [`HttpError::TooLarge`] past the cap; transport errors while reading.
-pub async fn read_capped(mut response: reqwest::Response, max: usize) -> Result<Vec<u8>, HttpError> {
+pub async fn read_capped(
+    mut response: reqwest::Response,
+    max: usize,
+) -> Result<Vec<u8>, HttpError> {
     if response.content_length().is_some_and(|l| l > max as u64) {
         return Err(HttpError::TooLarge);
     }

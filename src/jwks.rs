@@ -156,14 +156,22 @@ impl JwksCache {
         if let Some(k) = self.lookup(kid) {
             return Ok(k);
         }
+        let had_keys = !self.snapshot().is_empty();
         if let Some(t) = state.last_refetch {
             if t.elapsed() < self.cooldown {
                 tracing::debug!("unknown kid during the JWKS cool-down: not fetching");
-                return Err(JwksError::UnknownKid);
+                return Err(if had_keys {
+                    JwksError::UnknownKid
+                } else {
+                    JwksError::Unavailable("JWKS not loaded yet (cool-down after a failure)".into())
+                });
             }
         }
-        state.last_refetch = Some(Instant::now());
         let result = self.fetch_and_store().await;
+        // The first load does not start the cool-down; re-fetches and failures do.
+        if had_keys || result.is_err() {
+            state.last_refetch = Some(Instant::now());
+        }
         drop(state);
         match result {
             Ok(()) => self.lookup(kid).ok_or(JwksError::UnknownKid),
@@ -180,8 +188,11 @@ impl JwksCache {
     /// When the fetch fails; cached keys are kept.
     pub async fn refresh(&self) -> Result<(), JwksError> {
         let mut state = self.fetch.lock().await;
-        state.last_refetch = Some(Instant::now());
-        self.fetch_and_store().await
+        let result = self.fetch_and_store().await;
+        if result.is_err() {
+            state.last_refetch = Some(Instant::now());
+        }
+        result
     }
 
     async fn fetch_and_store(&self) -> Result<(), JwksError> {
@@ -194,7 +205,10 @@ impl JwksCache {
             .await
             .map_err(|e| JwksError::Unavailable(HttpError::from(e).to_string()))?;
         if !response.status().is_success() {
-            return Err(JwksError::Unavailable(format!("HTTP status {}", response.status().as_u16())));
+            return Err(JwksError::Unavailable(format!(
+                "HTTP status {}",
+                response.status().as_u16()
+            )));
         }
         let body = read_capped(response, MAX_JWKS_BYTES)
             .await
@@ -215,7 +229,8 @@ impl JwksCache {
 /// # Errors
 /// When the document is not a key set or holds no usable key.
 pub fn parse_jwks(body: &[u8]) -> Result<HashMap<String, Arc<DecodingKey>>, JwksError> {
-    let set: JwkSet = serde_json::from_slice(body).map_err(|_| JwksError::Invalid("not a JSON key set".into()))?;
+    let set: JwkSet = serde_json::from_slice(body)
+        .map_err(|_| JwksError::Invalid("not a JSON key set".into()))?;
     let mut out = HashMap::new();
     for raw in set.keys {
         let Ok(jwk) = serde_json::from_value::<RsaJwk>(raw) else {
@@ -237,7 +252,10 @@ pub fn parse_jwks(body: &[u8]) -> Result<HashMap<String, Arc<DecodingKey>>, Jwks
         if n.len() < 256 || n.len() > 1024 || e.is_empty() || e.len() > 8 {
             continue;
         }
-        out.insert(jwk.kid, Arc::new(DecodingKey::from_rsa_raw_components(n, &e)));
+        out.insert(
+            jwk.kid,
+            Arc::new(DecodingKey::from_rsa_raw_components(n, &e)),
+        );
     }
     if out.is_empty() {
         return Err(JwksError::Invalid("no RSA signature key".into()));
@@ -256,8 +274,10 @@ mod tests {
 
     #[test]
     fn parses_the_real_cognito_jwks() {
-        let vectors: serde_json::Value =
-            serde_json::from_str(include_str!("../../shared/vectors/cognito_real_tokens.json")).unwrap();
+        let vectors: serde_json::Value = serde_json::from_str(include_str!(
+            "../../shared/vectors/cognito_real_tokens.json"
+        ))
+        .unwrap();
         let body = serde_json::to_vec(&vectors["jwks"]).unwrap();
         let keys = parse_jwks(&body).unwrap();
         assert_eq!(keys.len(), 2);

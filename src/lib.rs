@@ -64,8 +64,8 @@ pub mod session;
 pub mod verify;
 
 pub use components::{
-    login_url, provide_auth, refresh_user, use_auth, use_user, AuthContext, AuthSnapshot, Protected, SignInLink,
-    SignOutButton, SignedIn, SignedOut,
+    login_url, provide_auth, refresh_user, use_auth, use_user, AuthContext, AuthSnapshot,
+    Protected, SignInLink, SignOutButton, SignedIn, SignedOut,
 };
 pub use policy::Policy;
 pub use user::CognitoUser;

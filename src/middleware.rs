@@ -98,7 +98,11 @@ where
             let skip = matches!(path, LOGIN_PATH | CALLBACK_PATH | LOGOUT_PATH);
             let mut wrote = false;
             if !skip {
-                let jar = req.extensions().get::<Cookies>().cloned().unwrap_or_default();
+                let jar = req
+                    .extensions()
+                    .get::<Cookies>()
+                    .cloned()
+                    .unwrap_or_default();
                 let (state, w) = authenticate(&auth, req.headers(), &jar).await;
                 wrote = w;
                 req.extensions_mut().insert(state);
@@ -120,7 +124,11 @@ fn bearer(headers: &http::HeaderMap) -> Option<&str> {
 }
 
 /// Authenticates one request. Returns the state and whether cookies were written.
-pub async fn authenticate(auth: &CognitoAuth, headers: &http::HeaderMap, jar: &Cookies) -> (AuthState, bool) {
+pub async fn authenticate(
+    auth: &CognitoAuth,
+    headers: &http::HeaderMap,
+    jar: &Cookies,
+) -> (AuthState, bool) {
     let verifier = auth.verifier();
     if let Some(token) = bearer(headers) {
         return match verifier.verify_access(token).await {
@@ -177,7 +185,11 @@ pub async fn authenticate(auth: &CognitoAuth, headers: &http::HeaderMap, jar: &C
     }
 }
 
-async fn try_refresh(auth: &CognitoAuth, jar: &Cookies, old_sub: Option<&str>) -> (AuthState, bool) {
+async fn try_refresh(
+    auth: &CognitoAuth,
+    jar: &Cookies,
+    old_sub: Option<&str>,
+) -> (AuthState, bool) {
     let codec = auth.cookies();
     if !auth.config().refresh_flow_enabled() {
         return if codec.read(jar, crate::cookies::ACCESS_COOKIE).is_some() {
@@ -195,9 +207,18 @@ async fn try_refresh(auth: &CognitoAuth, jar: &Cookies, old_sub: Option<&str>) -
         }
         return (AuthState::SignedOut, had_any);
     };
-    match auth.refresher().refresh(auth, &refresh_token, old_sub).await {
+    match auth
+        .refresher()
+        .refresh(auth, &refresh_token, old_sub)
+        .await
+    {
         Ok(r) => {
-            codec.write_tokens(jar, &r.access_token, r.id_token.as_deref(), Some(&r.refresh_token));
+            codec.write_tokens(
+                jar,
+                &r.access_token,
+                r.id_token.as_deref(),
+                Some(&r.refresh_token),
+            );
             let session = Session {
                 user: user_from(&r.access, r.id.as_ref()),
                 access: r.access.clone(),

@@ -113,7 +113,10 @@ impl Policy {
     }
 
     /// Signed in and `predicate` holds for the user's verified claims.
-    pub fn custom(name: &'static str, predicate: impl Fn(&CognitoUser) -> bool + Send + Sync + 'static) -> Self {
+    pub fn custom(
+        name: &'static str,
+        predicate: impl Fn(&CognitoUser) -> bool + Send + Sync + 'static,
+    ) -> Self {
         Self::signed_in().and_custom(name, predicate)
     }
 
@@ -215,15 +218,24 @@ mod tests {
     #[test]
     fn all_groups_requires_each() {
         let p = Policy::groups(["admin", "editor"]);
-        assert_eq!(p.evaluate(Some(&user(&["admin", "editor", "x"])), false), Decision::Allow);
-        assert_eq!(p.evaluate(Some(&user(&["admin"])), false), Decision::Forbidden);
+        assert_eq!(
+            p.evaluate(Some(&user(&["admin", "editor", "x"])), false),
+            Decision::Allow
+        );
+        assert_eq!(
+            p.evaluate(Some(&user(&["admin"])), false),
+            Decision::Forbidden
+        );
     }
 
     #[test]
     fn any_group_requires_one() {
         let p = Policy::any_group(["admin", "editor"]);
         assert_eq!(p.evaluate(Some(&user(&["editor"])), false), Decision::Allow);
-        assert_eq!(p.evaluate(Some(&user(&["viewer"])), false), Decision::Forbidden);
+        assert_eq!(
+            p.evaluate(Some(&user(&["viewer"])), false),
+            Decision::Forbidden
+        );
     }
 
     #[test]

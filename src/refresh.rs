@@ -101,7 +101,9 @@ pub struct Refresher {
 
 impl std::fmt::Debug for Refresher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Refresher").field("calls", &self.call_count()).finish()
+        f.debug_struct("Refresher")
+            .field("calls", &self.call_count())
+            .finish()
     }
 }
 
@@ -127,7 +129,12 @@ impl Refresher {
     ///
     /// # Errors
     /// See [`RefreshError`].
-    pub async fn refresh(&self, auth: &CognitoAuth, refresh_token: &str, expected_sub: Option<&str>) -> Outcome {
+    pub async fn refresh(
+        &self,
+        auth: &CognitoAuth,
+        refresh_token: &str,
+        expected_sub: Option<&str>,
+    ) -> Outcome {
         let key = key_of(refresh_token);
         let cell = {
             let mut m = match self.flights.lock() {
@@ -183,7 +190,10 @@ async fn perform(auth: &CognitoAuth, refresh_token: &str) -> Result<Refreshed, R
         .map_err(RefreshError::Invalid)?;
     let id = match &tokens.id_token {
         Some(t) => {
-            let id = verifier.verify_id(t, None).await.map_err(RefreshError::Invalid)?;
+            let id = verifier
+                .verify_id(t, None)
+                .await
+                .map_err(RefreshError::Invalid)?;
             if id.subject() != access.subject() {
                 return Err(RefreshError::Invalid(VerifyError::SubjectMismatch));
             }
@@ -191,10 +201,16 @@ async fn perform(auth: &CognitoAuth, refresh_token: &str) -> Result<Refreshed, R
         }
         None => None,
     };
-    let rotated = tokens.refresh_token.as_deref().is_some_and(|r| r != refresh_token);
+    let rotated = tokens
+        .refresh_token
+        .as_deref()
+        .is_some_and(|r| r != refresh_token);
     tracing::info!(rotated, "session refreshed");
     Ok(Refreshed {
-        refresh_token: tokens.refresh_token.clone().unwrap_or_else(|| refresh_token.to_string()),
+        refresh_token: tokens
+            .refresh_token
+            .clone()
+            .unwrap_or_else(|| refresh_token.to_string()),
         access_token: tokens.access_token,
         id_token: tokens.id_token,
         rotated,

@@ -21,7 +21,8 @@ pub async fn refresh_session() -> Result<Option<CognitoUser>, ServerFnError> {
 
     use crate::{flows::logout::is_same_origin, verify::claims::user_from, CognitoAuth};
 
-    let parts = use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("no request"))?;
+    let parts =
+        use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("no request"))?;
     let response = expect_context::<leptos_axum::ResponseOptions>();
     response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     let fail = |status: StatusCode, msg: &str| {
@@ -50,12 +51,24 @@ pub async fn refresh_session() -> Result<Option<CognitoUser>, ServerFnError> {
         Some(t) => auth.verifier().signed_subject(&t).await,
         None => None,
     };
-    match auth.refresher().refresh(&auth, &refresh_token, old_sub.as_deref()).await {
+    match auth
+        .refresher()
+        .refresh(&auth, &refresh_token, old_sub.as_deref())
+        .await
+    {
         Ok(r) => {
-            codec.write_tokens(&jar, &r.access_token, r.id_token.as_deref(), Some(&r.refresh_token));
+            codec.write_tokens(
+                &jar,
+                &r.access_token,
+                r.id_token.as_deref(),
+                Some(&r.refresh_token),
+            );
             Ok(Some(user_from(&r.access, r.id.as_ref())))
         }
-        Err(e) if e.is_unavailable() => Err(fail(StatusCode::SERVICE_UNAVAILABLE, "identity provider unavailable")),
+        Err(e) if e.is_unavailable() => Err(fail(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "identity provider unavailable",
+        )),
         Err(_) => {
             codec.clear_all(&jar);
             Err(fail(StatusCode::UNAUTHORIZED, "session ended"))
@@ -69,7 +82,8 @@ pub async fn refresh_session() -> Result<Option<CognitoUser>, ServerFnError> {
 /// Only transport errors.
 #[server(prefix = "/auth", endpoint = "user")]
 pub async fn current_user() -> Result<Option<CognitoUser>, ServerFnError> {
-    let parts = use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("no request"))?;
+    let parts =
+        use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("no request"))?;
     Ok(parts
         .extensions
         .get::<crate::session::AuthState>()

@@ -85,14 +85,22 @@ impl AuthState {
 impl<S: Send + Sync> FromRequestParts<S> for AuthState {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<AuthState>().cloned().unwrap_or_default())
+        Ok(parts
+            .extensions
+            .get::<AuthState>()
+            .cloned()
+            .unwrap_or_default())
     }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for CognitoUser {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let state = parts.extensions.get::<AuthState>().cloned().unwrap_or_default();
+        let state = parts
+            .extensions
+            .get::<AuthState>()
+            .cloned()
+            .unwrap_or_default();
         match state {
             AuthState::SignedIn(s) => Ok(s.user.clone()),
             AuthState::Unavailable => Err(Denial::Unavailable.api_response(false)),

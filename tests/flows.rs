@@ -42,10 +42,16 @@ async fn alice_signs_in_sees_protected_pages_and_signs_out() {
     assert!(b.has(ACCESS) && b.has(ID) && b.has(REFRESH));
     for line in &b.last_set_cookies {
         assert!(line.contains("HttpOnly"), "{line}");
-        assert!(line.contains("SameSite=Lax") && line.contains("Path=/"), "{line}");
+        assert!(
+            line.contains("SameSite=Lax") && line.contains("Path=/"),
+            "{line}"
+        );
         assert!(line.len() < 4096);
     }
-    assert!(!b.jar.keys().any(|k| k.starts_with("cognito_login_")), "login state deleted");
+    assert!(
+        !b.jar.keys().any(|k| k.starts_with("cognito_login_")),
+        "login state deleted"
+    );
 
     let page = b.get("/private?tab=1").await;
     assert_eq!(page.status, StatusCode::OK);
@@ -61,19 +67,38 @@ async fn alice_signs_in_sees_protected_pages_and_signs_out() {
     let out = b.logout().await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     let location = out.location.unwrap();
-    assert!(location.starts_with(&format!("{}/logout?client_id=", app.idp.url())), "{location}");
-    assert!(location.contains(&format!("logout_uri={}", urlencode(&format!("{}/", app.url)))));
-    assert_eq!(count(&app.idp.counters().revocations), 1, "refresh token revoked");
+    assert!(
+        location.starts_with(&format!("{}/logout?client_id=", app.idp.url())),
+        "{location}"
+    );
+    assert!(location.contains(&format!(
+        "logout_uri={}",
+        urlencode(&format!("{}/", app.url))
+    )));
+    assert_eq!(
+        count(&app.idp.counters().revocations),
+        1,
+        "refresh token revoked"
+    );
     for name in [ACCESS, ID, REFRESH] {
         assert!(!b.has(name), "{name} cleared");
-        assert!(b.last_set_cookies.iter().any(|c| c.starts_with(&format!("{name}=;")) && c.contains("Path=/")));
+        assert!(b
+            .last_set_cookies
+            .iter()
+            .any(|c| c.starts_with(&format!("{name}=;")) && c.contains("Path=/")));
     }
     // The IdP's /logout sends the browser back to the registered sign-out URL.
     let back = b.get(&location).await;
-    assert_eq!(back.location.as_deref(), Some(format!("{}/", app.url).as_str()));
+    assert_eq!(
+        back.location.as_deref(),
+        Some(format!("{}/", app.url).as_str())
+    );
     let me = b.get("/api/me").await;
     assert_eq!(me.status, StatusCode::UNAUTHORIZED);
-    assert!(me.headers["www-authenticate"].to_str().unwrap().starts_with("Bearer"));
+    assert!(me.headers["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .starts_with("Bearer"));
 }
 
 fn urlencode(s: &str) -> String {
@@ -100,10 +125,16 @@ async fn signed_out_pages_redirect_to_login_and_apis_answer_401() {
     let mut b = app.browser();
     let p = b.get("/private?x=1").await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
-    assert_eq!(p.location.as_deref(), Some("/auth/login?return_to=%2Fprivate%3Fx%3D1"));
+    assert_eq!(
+        p.location.as_deref(),
+        Some("/auth/login?return_to=%2Fprivate%3Fx%3D1")
+    );
     let api = b.get("/api/me").await;
     assert_eq!(api.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(api.headers["www-authenticate"], r#"Bearer realm="leptos_cognito""#);
+    assert_eq!(
+        api.headers["www-authenticate"],
+        r#"Bearer realm="leptos_cognito""#
+    );
     assert_eq!(b.get("/").await.body, "home: signed out");
 }
 
@@ -128,10 +159,23 @@ async fn login_request_is_pkce_s256_with_state_and_nonce() {
     assert_eq!(q["nonce"].len(), 43);
     assert_eq!(q["scope"], "openid email");
     // The login state is in an encrypted cookie: nothing of it is readable.
-    let (name, value) = b.jar.iter().find(|(k, _)| k.starts_with("cognito_login_")).unwrap();
-    assert!(!value.contains(&q["state"]) && !value.contains(&q["nonce"]), "{name}");
-    let line = b.last_set_cookies.iter().find(|l| l.starts_with(name.as_str())).unwrap();
-    assert!(line.contains("HttpOnly") && line.contains("SameSite=Lax") && line.contains("Max-Age=600"));
+    let (name, value) = b
+        .jar
+        .iter()
+        .find(|(k, _)| k.starts_with("cognito_login_"))
+        .unwrap();
+    assert!(
+        !value.contains(&q["state"]) && !value.contains(&q["nonce"]),
+        "{name}"
+    );
+    let line = b
+        .last_set_cookies
+        .iter()
+        .find(|l| l.starts_with(name.as_str()))
+        .unwrap();
+    assert!(
+        line.contains("HttpOnly") && line.contains("SameSite=Lax") && line.contains("Max-Age=600")
+    );
 }
 
 #[tokio::test]
@@ -139,14 +183,28 @@ async fn wrong_state_is_refused_without_calling_the_token_endpoint() {
     let app = TestApp::start(AppOptions::default()).await;
     let mut b = app.browser();
     let authorize = b.start_login("/private").await;
-    let callback = b.submit_credentials(&authorize, "alice", "alice-password").await;
+    let callback = b
+        .submit_credentials(&authorize, "alice", "alice-password")
+        .await;
     let mut url = url::Url::parse(&callback).unwrap();
-    let code = url.query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
-    url.query_pairs_mut().clear().append_pair("code", &code).append_pair("state", "forged-state");
+    let code = url
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    url.query_pairs_mut()
+        .clear()
+        .append_pair("code", &code)
+        .append_pair("state", "forged-state");
     let p = b.get(url.as_str()).await;
     assert_eq!(p.status, StatusCode::BAD_REQUEST);
     assert!(p.body.contains("did not match"), "{}", p.body);
-    assert_eq!(count(&app.idp.counters().code_exchanges), 0, "no token call on a wrong state");
+    assert_eq!(
+        count(&app.idp.counters().code_exchanges),
+        0,
+        "no token call on a wrong state"
+    );
     assert!(!token_cookies_set(&b) && !b.has(ACCESS));
     assert!(login_cookie_cleared(&b));
 }
@@ -156,7 +214,9 @@ async fn missing_or_replayed_login_state_is_refused() {
     let app = TestApp::start(AppOptions::default()).await;
     let mut b = app.browser();
     let authorize = b.start_login("/").await;
-    let callback = b.submit_credentials(&authorize, "alice", "alice-password").await;
+    let callback = b
+        .submit_credentials(&authorize, "alice", "alice-password")
+        .await;
     let before = b.clone();
     assert_eq!(b.get(&callback).await.status, StatusCode::SEE_OTHER);
 
@@ -184,7 +244,9 @@ async fn expired_login_state_is_refused() {
     let app = TestApp::start(AppOptions::default()).await;
     let mut b = app.browser();
     let authorize = b.start_login("/").await;
-    let callback = b.submit_credentials(&authorize, "alice", "alice-password").await;
+    let callback = b
+        .submit_credentials(&authorize, "alice", "alice-password")
+        .await;
     app.clock.advance(601);
     let p = b.get(&callback).await;
     assert_eq!(p.status, StatusCode::BAD_REQUEST);
@@ -201,27 +263,45 @@ async fn provider_errors_are_shown_escaped_with_a_4xx() {
         .get("/auth/callback?error=access_denied&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E&state=x")
         .await;
     assert_eq!(p.status, StatusCode::UNAUTHORIZED);
-    assert!(p.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{}", p.body);
+    assert!(
+        p.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{}",
+        p.body
+    );
     assert!(!p.body.contains("<script>alert"));
     assert!(login_cookie_cleared(&b));
     let p = b.get("/auth/callback?error=server_error&state=x").await;
     assert_eq!(p.status, StatusCode::BAD_GATEWAY);
     // Malformed queries: duplicated parameters, nothing at all.
-    assert_eq!(b.get("/auth/callback?code=a&code=b&state=s").await.status, StatusCode::BAD_REQUEST);
-    assert_eq!(b.get("/auth/callback").await.status, StatusCode::BAD_REQUEST);
-    assert_eq!(b.get("/auth/callback?%ff%fe=%zz").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        b.get("/auth/callback?code=a&code=b&state=s").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        b.get("/auth/callback").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        b.get("/auth/callback?%ff%fe=%zz").await.status,
+        StatusCode::BAD_REQUEST
+    );
 }
 
 async fn failed_exchange(failure: Failure, expected: StatusCode) {
     let app = TestApp::start(AppOptions::default()).await;
     let mut b = app.browser();
     let authorize = b.start_login("/").await;
-    let callback = b.submit_credentials(&authorize, "alice", "alice-password").await;
+    let callback = b
+        .submit_credentials(&authorize, "alice", "alice-password")
+        .await;
     app.idp.fail_token_endpoint(failure.clone(), false);
     let started = std::time::Instant::now();
     let p = b.get(&callback).await;
     assert_eq!(p.status, expected, "{failure:?}: {}", p.body);
-    assert!(started.elapsed() < Duration::from_secs(5), "bounded by the HTTP timeout");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "bounded by the HTTP timeout"
+    );
     assert!(!token_cookies_set(&b) && !b.has(ACCESS), "{failure:?}");
     assert!(login_cookie_cleared(&b), "{failure:?}");
     assert!(p.body.contains("Sign-in failed"));
@@ -229,11 +309,19 @@ async fn failed_exchange(failure: Failure, expected: StatusCode) {
 
 #[tokio::test]
 async fn token_endpoint_failures_end_on_an_error_page() {
-    failed_exchange(Failure::OAuth("invalid_grant".into()), StatusCode::BAD_REQUEST).await;
+    failed_exchange(
+        Failure::OAuth("invalid_grant".into()),
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
     failed_exchange(Failure::Status(503), StatusCode::BAD_GATEWAY).await;
     failed_exchange(Failure::Status(500), StatusCode::BAD_GATEWAY).await;
     failed_exchange(Failure::NonJson, StatusCode::BAD_GATEWAY).await;
-    failed_exchange(Failure::Delay(Duration::from_secs(3)), StatusCode::GATEWAY_TIMEOUT).await;
+    failed_exchange(
+        Failure::Delay(Duration::from_secs(3)),
+        StatusCode::GATEWAY_TIMEOUT,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -252,7 +340,13 @@ async fn wrong_client_secret_is_reported_as_a_gateway_error() {
 #[tokio::test]
 async fn unsafe_return_targets_fall_back_to_root() {
     let app = TestApp::start(AppOptions::default()).await;
-    for target in ["//evil.example/x", "https://evil.example", "/\\evil.example", "/%0d%0aX:1", "javascript:alert(1)"] {
+    for target in [
+        "//evil.example/x",
+        "https://evil.example",
+        "/\\evil.example",
+        "/%0d%0aX:1",
+        "javascript:alert(1)",
+    ] {
         let mut b = app.browser();
         let p = b.sign_in("alice", "alice-password", target).await;
         assert_eq!(p.location.as_deref(), Some("/"), "{target}");
@@ -265,7 +359,11 @@ async fn tampered_or_truncated_token_cookies_mean_signed_out() {
     let mut b = app.browser();
     b.sign_in("alice", "alice-password", "/").await;
     let good = b.jar[ACCESS].clone();
-    let mut variants = vec![good[..good.len() - 10].to_string(), format!("{good}x"), "garbage".to_string()];
+    let mut variants = vec![
+        good[..good.len() - 10].to_string(),
+        format!("{good}x"),
+        "garbage".to_string(),
+    ];
     let mut flipped = good.clone().into_bytes();
     let i = flipped.len() - 5;
     flipped[i] = if flipped[i] == b'A' { b'B' } else { b'A' };
@@ -291,14 +389,28 @@ async fn bearer_tokens_are_verified_like_cookies() {
     let token = b.jar[ACCESS].clone();
     let mut api = Browser::new(&app.url);
     let auth = format!("Bearer {token}");
-    let p = api.request(Method::GET, "/api/me", &[("authorization", &auth)], None).await;
+    let p = api
+        .request(Method::GET, "/api/me", &[("authorization", &auth)], None)
+        .await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.body);
     assert!(p.body.contains("\"alice\""));
     let id = format!("Bearer {}", b.jar[ID]);
-    let p = api.request(Method::GET, "/api/me", &[("authorization", &id)], None).await;
+    let p = api
+        .request(Method::GET, "/api/me", &[("authorization", &id)], None)
+        .await;
     assert_eq!(p.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(p.headers["www-authenticate"], r#"Bearer realm="leptos_cognito", error="invalid_token""#);
-    let p = api.request(Method::GET, "/api/me", &[("authorization", "Bearer nope")], None).await;
+    assert_eq!(
+        p.headers["www-authenticate"],
+        r#"Bearer realm="leptos_cognito", error="invalid_token""#
+    );
+    let p = api
+        .request(
+            Method::GET,
+            "/api/me",
+            &[("authorization", "Bearer nope")],
+            None,
+        )
+        .await;
     assert_eq!(p.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -318,16 +430,26 @@ async fn logout_is_post_only_and_same_origin_only() {
     for headers in [
         vec![("origin", "https://evil.example")],
         vec![("sec-fetch-site", "cross-site")],
-        vec![("sec-fetch-site", "same-site"), ("origin", "http://sub.example")],
+        vec![
+            ("sec-fetch-site", "same-site"),
+            ("origin", "http://sub.example"),
+        ],
     ] {
-        let p = b.request(Method::POST, "/auth/logout", &headers, Some(vec![])).await;
+        let p = b
+            .request(Method::POST, "/auth/logout", &headers, Some(vec![]))
+            .await;
         assert_eq!(p.status, StatusCode::FORBIDDEN, "{headers:?}");
         assert!(b.last_set_cookies.is_empty());
     }
     assert_eq!(count(&app.idp.counters().revocations), 0);
     assert_eq!(b.get("/api/me").await.status, StatusCode::OK);
     let p = b
-        .request(Method::POST, "/auth/logout", &[("sec-fetch-site", "same-origin")], Some(vec![]))
+        .request(
+            Method::POST,
+            "/auth/logout",
+            &[("sec-fetch-site", "same-origin")],
+            Some(vec![]),
+        )
         .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
     assert!(!b.has(ACCESS) && !b.has(REFRESH));
@@ -355,8 +477,12 @@ async fn two_logins_in_two_tabs_do_not_corrupt_each_other() {
     let mut b = app.browser();
     let first = b.start_login("/first").await;
     let second = b.start_login("/second").await;
-    let cb_second = b.submit_credentials(&second, "alice", "alice-password").await;
-    let cb_first = b.submit_credentials(&first, "alice", "alice-password").await;
+    let cb_second = b
+        .submit_credentials(&second, "alice", "alice-password")
+        .await;
+    let cb_first = b
+        .submit_credentials(&first, "alice", "alice-password")
+        .await;
     let p = b.get(&cb_second).await;
     assert_eq!(p.location.as_deref(), Some("/second"));
     let p = b.get(&cb_first).await;
@@ -389,7 +515,11 @@ async fn expired_session_is_refreshed_once_for_concurrent_requests() {
         assert_eq!(status, StatusCode::OK);
         new_tokens.insert(access.unwrap());
     }
-    assert_eq!(count(&app.idp.counters().refreshes), 1, "exactly one refresh call");
+    assert_eq!(
+        count(&app.idp.counters().refreshes),
+        1,
+        "exactly one refresh call"
+    );
     assert_eq!(new_tokens.len(), 1, "every request got the same new tokens");
     assert!(!new_tokens.contains(&old_access));
 }
@@ -409,8 +539,14 @@ async fn rotated_refresh_tokens_replace_the_old_one() {
     app.clock.advance(600);
     let p = b.get("/api/me").await;
     assert_eq!(p.status, StatusCode::OK);
-    assert_eq!(p.headers["cache-control"], "no-store", "responses that set cookies are not cached");
-    assert_ne!(b.jar[REFRESH], old_refresh_cookie, "the rotated refresh token is stored");
+    assert_eq!(
+        p.headers["cache-control"], "no-store",
+        "responses that set cookies are not cached"
+    );
+    assert_ne!(
+        b.jar[REFRESH], old_refresh_cookie,
+        "the rotated refresh token is stored"
+    );
     // And it works for the next refresh (the old one is dead at the IdP).
     app.clock.advance(600);
     assert_eq!(b.get("/api/me").await.status, StatusCode::OK);
@@ -431,7 +567,11 @@ async fn refused_refresh_signs_out_cleanly() {
     app.clock.advance(600);
     let p = b.get("/api/me").await;
     assert_eq!(p.status, StatusCode::UNAUTHORIZED);
-    assert!(!b.has(ACCESS) && !b.has(ID) && !b.has(REFRESH), "all cookies cleared: {:?}", b.jar);
+    assert!(
+        !b.has(ACCESS) && !b.has(ID) && !b.has(REFRESH),
+        "all cookies cleared: {:?}",
+        b.jar
+    );
 }
 
 #[tokio::test]
@@ -454,7 +594,11 @@ async fn unreachable_cognito_during_refresh_gives_503_and_keeps_cookies() {
     let page = b.get("/private").await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     app.idp.clear_failures();
-    assert_eq!(b.get("/api/me").await.status, StatusCode::OK, "recovers once Cognito is back");
+    assert_eq!(
+        b.get("/api/me").await.status,
+        StatusCode::OK,
+        "recovers once Cognito is back"
+    );
 }
 
 #[tokio::test]
@@ -463,7 +607,10 @@ async fn expired_session_without_refresh_flow_is_signed_out() {
     app.idp.set_lifetimes(300, 300);
     let mut b = app.browser();
     b.sign_in("alice", "alice-password", "/").await;
-    assert!(!b.has(REFRESH), "no refresh cookie without the refresh flow");
+    assert!(
+        !b.has(REFRESH),
+        "no refresh cookie without the refresh flow"
+    );
     app.clock.advance(301);
     assert_eq!(b.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(count(&app.idp.counters().refreshes), 0);

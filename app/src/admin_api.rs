@@ -30,7 +30,8 @@ pub struct OpsOverview {
 #[server(prefix = "/api", endpoint = "admin_overview")]
 pub async fn admin_overview() -> Result<OpsOverview, ServerFnError> {
     let user = leptos_cognito::require(&admin_policy()).await?;
-    let parts = use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("no request"))?;
+    let parts =
+        use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("no request"))?;
     let auth = parts
         .extensions
         .get::<leptos_cognito::CognitoAuth>()
@@ -38,7 +39,9 @@ pub async fn admin_overview() -> Result<OpsOverview, ServerFnError> {
         .ok_or_else(|| ServerFnError::new("auth layer missing"))?;
     let verifier = auth.verifier();
     Ok(OpsOverview {
-        viewer: user.map(|u| u.username).unwrap_or_else(|| "(authorization disabled)".into()),
+        viewer: user
+            .map(|u| u.username)
+            .unwrap_or_else(|| "(authorization disabled)".into()),
         jwks_fetches: verifier.jwks().fetch_count(),
         cached_keys: verifier.jwks().kids().len(),
         cached_tokens: verifier.cached_access_tokens(),

@@ -40,7 +40,10 @@ async fn api_me(user: CognitoUser) -> Json<serde_json::Value> {
 
 async fn configure(site: SocketAddr) -> Result<(CognitoAuth, Option<DevIdp>), String> {
     let env: HashMap<String, String> = std::env::vars().collect();
-    if env.get("AWS_COGNITO_USER_POOL_ID").is_some_and(|v| !v.trim().is_empty()) {
+    if env
+        .get("AWS_COGNITO_USER_POOL_ID")
+        .is_some_and(|v| !v.trim().is_empty())
+    {
         let config = CognitoConfig::from_vars(env).map_err(|e| e.to_string())?;
         if !config.redirect_url().scheme().eq("https") && config.cookie_secure() {
             tracing::warn!("AWS_COGNITO_REDIRECT_URL is http:// but cookies are Secure; set AWS_COGNITO_COOKIE_SECURE=false for plain-http local testing");
@@ -132,7 +135,13 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    tracing::info!("listening on http://{}", listener.local_addr().map(|a| a.to_string()).unwrap_or_default());
+    tracing::info!(
+        "listening on http://{}",
+        listener
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_default()
+    );
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -34,7 +34,10 @@ pub fn split(name: &str, value: &str) -> Option<Vec<(String, String)>> {
     let mut out = vec![(name.to_string(), format!("{MARKER}{n}"))];
     for (i, chunk) in bytes.chunks(MAX_CHUNK_VALUE).enumerate() {
         // Cookie values here are ASCII (JWTs, base64url), so byte chunks are valid UTF-8.
-        out.push((chunk_name(name, i + 1), String::from_utf8_lossy(chunk).into_owned()));
+        out.push((
+            chunk_name(name, i + 1),
+            String::from_utf8_lossy(chunk).into_owned(),
+        ));
     }
     Some(out)
 }
@@ -45,7 +48,10 @@ pub fn join(name: &str, get: impl Fn(&str) -> Option<String>) -> Option<String> 
     let Some(count) = base.strip_prefix(MARKER) else {
         return (!base.is_empty()).then_some(base);
     };
-    let n: usize = count.parse().ok().filter(|n| (1..=MAX_CHUNKS).contains(n))?;
+    let n: usize = count
+        .parse()
+        .ok()
+        .filter(|n| (1..=MAX_CHUNKS).contains(n))?;
     let mut value = String::with_capacity(n * MAX_CHUNK_VALUE);
     for i in 1..=n {
         let part = get(&chunk_name(name, i))?;
@@ -64,7 +70,10 @@ mod tests {
 
     #[test]
     fn small_values_are_one_cookie() {
-        assert_eq!(split("a", "xyz").unwrap(), vec![("a".to_string(), "xyz".to_string())]);
+        assert_eq!(
+            split("a", "xyz").unwrap(),
+            vec![("a".to_string(), "xyz".to_string())]
+        );
     }
 
     #[test]

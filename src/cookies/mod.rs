@@ -112,7 +112,13 @@ impl CookieCodec {
         self.token_age
     }
 
-    fn build(&self, name: String, value: String, max_age: CookieDuration, same_site: CSameSite) -> Cookie<'static> {
+    fn build(
+        &self,
+        name: String,
+        value: String,
+        max_age: CookieDuration,
+        same_site: CSameSite,
+    ) -> Cookie<'static> {
         let mut c = Cookie::build((name, value))
             .http_only(true)
             .secure(self.secure)
@@ -134,7 +140,11 @@ impl CookieCodec {
     /// Returns `false` (and writes nothing) if the value is too large even for chunks.
     pub fn write(&self, jar: &Cookies, name: &str, value: &str, max_age: CookieDuration) -> bool {
         let Some(parts) = chunked::split(name, value) else {
-            tracing::error!(cookie = name, len = value.len(), "value too large for cookies; not stored");
+            tracing::error!(
+                cookie = name,
+                len = value.len(),
+                "value too large for cookies; not stored"
+            );
             return false;
         };
         let used = parts.len() - 1;
@@ -187,7 +197,13 @@ impl CookieCodec {
     }
 
     /// Stores the access and ID tokens (and the refresh token when given).
-    pub fn write_tokens(&self, jar: &Cookies, access: &str, id: Option<&str>, refresh: Option<&str>) {
+    pub fn write_tokens(
+        &self,
+        jar: &Cookies,
+        access: &str,
+        id: Option<&str>,
+        refresh: Option<&str>,
+    ) {
         self.write(jar, ACCESS_COOKIE, access, self.token_age);
         match id {
             Some(id) => {
@@ -220,7 +236,9 @@ impl CookieCodec {
             .login_cookie_names(jar)
             .into_iter()
             .map(|n| {
-                let t = self.read_login_cookie(jar, &n).map_or(i64::MIN, |s| s.created_at);
+                let t = self
+                    .read_login_cookie(jar, &n)
+                    .map_or(i64::MIN, |s| s.created_at);
                 (n, t)
             })
             .collect();
@@ -256,7 +274,9 @@ impl CookieCodec {
     pub fn read_login_state(&self, jar: &Cookies, state: &str, now: i64) -> Option<LoginState> {
         let s = self.read_login_cookie(jar, &login_state::cookie_name(state))?;
         let age = now - s.created_at;
-        (0..=login_state::LOGIN_STATE_TTL_SECS).contains(&age).then_some(s)
+        (0..=login_state::LOGIN_STATE_TTL_SECS)
+            .contains(&age)
+            .then_some(s)
     }
 
     /// Whether any login-state cookie is present.

@@ -73,7 +73,9 @@ mod tests {
         let mut bytes = t.into_bytes();
         bytes[40] = if bytes[40] == b'A' { b'B' } else { b'A' };
         assert!(c.decrypt(&String::from_utf8(bytes).unwrap()).is_none());
-        assert!(RefreshCrypto::from_secret("other").decrypt(&c.encrypt("x")).is_none());
+        assert!(RefreshCrypto::from_secret("other")
+            .decrypt(&c.encrypt("x"))
+            .is_none());
         assert!(c.decrypt("").is_none());
         assert!(c.decrypt("%%%").is_none());
     }

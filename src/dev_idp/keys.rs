@@ -17,7 +17,8 @@ pub struct SigningKey {
 impl SigningKey {
     /// Generates a fresh RSA-2048 key.
     pub fn generate() -> Self {
-        let pair = KeyPair::generate(KeySize::Rsa2048).unwrap_or_else(|_| panic!("RSA key generation failed"));
+        let pair = KeyPair::generate(KeySize::Rsa2048)
+            .unwrap_or_else(|_| panic!("RSA key generation failed"));
         let kid_bytes: [u8; 32] = rand::random();
         // Cognito kids look like base64 (standard alphabet, padded).
         let kid = base64::engine::general_purpose::STANDARD.encode(kid_bytes);
@@ -41,7 +42,12 @@ impl SigningKey {
     pub fn sign_compact(&self, signing_input: &str) -> String {
         let mut sig = vec![0u8; self.pair.public_modulus_len()];
         self.pair
-            .sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), signing_input.as_bytes(), &mut sig)
+            .sign(
+                &RSA_PKCS1_SHA256,
+                &SystemRandom::new(),
+                signing_input.as_bytes(),
+                &mut sig,
+            )
             .unwrap_or_else(|_| panic!("RSA signing failed"));
         format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(sig))
     }

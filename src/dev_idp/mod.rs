@@ -42,7 +42,10 @@ use std::{
     time::Duration,
 };
 
-pub use self::{keys::SigningKey, users::{seed_users, DevUser}};
+pub use self::{
+    keys::SigningKey,
+    users::{seed_users, DevUser},
+};
 use crate::{clock::Clock, config::CognitoConfigBuilder};
 
 /// A registered app client.
@@ -118,7 +121,8 @@ pub enum TokenKind {
 }
 
 /// Mutates a token's header and claims before signing (test hook).
-pub type Mutator = Arc<dyn Fn(TokenKind, &mut serde_json::Value, &mut serde_json::Value) + Send + Sync>;
+pub type Mutator =
+    Arc<dyn Fn(TokenKind, &mut serde_json::Value, &mut serde_json::Value) + Send + Sync>;
 
 /// Call counters (test hook).
 #[derive(Debug, Default)]
@@ -182,10 +186,16 @@ impl State {
         format!("{}/{}", self.base_url, self.pool_id)
     }
     fn client(&self, id: &str) -> Option<DevClient> {
-        read(&self.clients).iter().find(|c| c.client_id == id).cloned()
+        read(&self.clients)
+            .iter()
+            .find(|c| c.client_id == id)
+            .cloned()
     }
     fn user(&self, name: &str) -> Option<DevUser> {
-        read(&self.users).iter().find(|u| u.username == name).cloned()
+        read(&self.users)
+            .iter()
+            .find(|u| u.username == name)
+            .cloned()
     }
 }
 
@@ -228,9 +238,10 @@ impl DevIdp {
     pub async fn start(options: DevIdpOptions) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(options.addr).await?;
         let addr = listener.local_addr()?;
-        let (access_key, id_key) = tokio::task::spawn_blocking(|| (SigningKey::generate(), SigningKey::generate()))
-            .await
-            .map_err(std::io::Error::other)?;
+        let (access_key, id_key) =
+            tokio::task::spawn_blocking(|| (SigningKey::generate(), SigningKey::generate()))
+                .await
+                .map_err(std::io::Error::other)?;
         let state = Arc::new(State {
             region: options.region,
             pool_id: options.pool_id,
@@ -354,7 +365,10 @@ impl DevIdp {
 
     /// Rotates both signing keys. With `keep_old`, the old keys stay in the JWKS.
     pub fn rotate_keys(&self, keep_old: bool) {
-        let (a, i) = (Arc::new(SigningKey::generate()), Arc::new(SigningKey::generate()));
+        let (a, i) = (
+            Arc::new(SigningKey::generate()),
+            Arc::new(SigningKey::generate()),
+        );
         let old_a = std::mem::replace(&mut *write(&self.state.access_key), a);
         let old_i = std::mem::replace(&mut *write(&self.state.id_key), i);
         let mut retired = write(&self.state.retired_keys);
@@ -420,7 +434,10 @@ impl DevIdp {
     /// Mints a token for `username` of the default client, as the token endpoint would,
     /// with `overrides` merged into the claims (a `null` value removes a claim).
     pub fn mint(&self, kind: TokenKind, username: &str, overrides: serde_json::Value) -> String {
-        let user = self.state.user(username).unwrap_or_else(|| DevUser::new(username, "", &[]));
+        let user = self
+            .state
+            .user(username)
+            .unwrap_or_else(|| DevUser::new(username, "", &[]));
         let client = self.client();
         let now = self.state.clock.now();
         let (mut header, mut claims) = routes::token_parts(

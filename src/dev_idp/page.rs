@@ -6,7 +6,13 @@ use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 pub fn login_form(hidden: &[(&str, &str)], error: Option<&str>, username: &str) -> String {
     let fields: String = hidden
         .iter()
-        .map(|(k, v)| format!(r#"<input type="hidden" name="{}" value="{}">"#, attr(k), attr(v)))
+        .map(|(k, v)| {
+            format!(
+                r#"<input type="hidden" name="{}" value="{}">"#,
+                attr(k),
+                attr(v)
+            )
+        })
         .collect();
     let error = error
         .map(|e| format!(r#"<p class="error" role="alert">{}</p>"#, text(e)))

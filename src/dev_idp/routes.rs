@@ -22,7 +22,13 @@ use super::{lock, page, read, CodeGrant, DevUser, Failure, RefreshGrant, State, 
 type S = Arc<State>;
 
 const CODE_TTL: i64 = 300;
-const ALLOWED_SCOPES: &[&str] = &["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"];
+const ALLOWED_SCOPES: &[&str] = &[
+    "openid",
+    "email",
+    "phone",
+    "profile",
+    "aws.cognito.signin.user.admin",
+];
 const DEFAULT_SCOPE: &str = "openid email phone profile aws.cognito.signin.user.admin";
 
 pub(super) fn router(state: S) -> Router {
@@ -39,7 +45,9 @@ pub(super) fn router(state: S) -> Router {
 }
 
 fn params(query: &str) -> HashMap<String, String> {
-    form_urlencoded::parse(query.as_bytes()).into_owned().collect()
+    form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect()
 }
 
 fn random_b64(n: usize) -> String {
@@ -68,11 +76,15 @@ fn check_authorize(state: &State, p: &HashMap<String, String>) -> Result<(), Res
     if !client.redirect_uris.iter().any(|u| u == redirect_uri) {
         return Err(html(
             StatusCode::BAD_REQUEST,
-            page::error_page("redirect_mismatch", "The redirect_uri is not registered for this client."),
+            page::error_page(
+                "redirect_mismatch",
+                "The redirect_uri is not registered for this client.",
+            ),
         ));
     }
     let back = |error: &str| {
-        let mut url = url::Url::parse(redirect_uri).unwrap_or_else(|_| url::Url::parse("http://invalid/").unwrap());
+        let mut url = url::Url::parse(redirect_uri)
+            .unwrap_or_else(|_| url::Url::parse("http://invalid/").unwrap());
         url.query_pairs_mut().append_pair("error", error);
         if let Some(s) = p.get("state") {
             url.query_pairs_mut().append_pair("state", s);
@@ -82,13 +94,19 @@ fn check_authorize(state: &State, p: &HashMap<String, String>) -> Result<(), Res
     if p.get("response_type").map(String::as_str) != Some("code") {
         return back("unsupported_response_type");
     }
-    match (p.get("code_challenge"), p.get("code_challenge_method").map(String::as_str)) {
+    match (
+        p.get("code_challenge"),
+        p.get("code_challenge_method").map(String::as_str),
+    ) {
         (Some(_), Some("S256")) => {}
         (None, None) if client.client_secret.is_some() => {}
         _ => return back("invalid_request"),
     }
     if let Some(scope) = p.get("scope") {
-        if scope.split_whitespace().any(|s| !ALLOWED_SCOPES.contains(&s)) {
+        if scope
+            .split_whitespace()
+            .any(|s| !ALLOWED_SCOPES.contains(&s))
+        {
             return back("invalid_scope");
         }
     }
@@ -131,7 +149,11 @@ async fn login(AxState(state): AxState<S>, body: Bytes) -> Response {
     let Some(user) = state.user(username).filter(|u| u.password == password) else {
         return html(
             StatusCode::UNAUTHORIZED,
-            page::login_form(&hidden(&p), Some("Incorrect username or password."), username),
+            page::login_form(
+                &hidden(&p),
+                Some("Incorrect username or password."),
+                username,
+            ),
         );
     };
     let code = uuid::Uuid::new_v4().to_string();
@@ -142,14 +164,22 @@ async fn login(AxState(state): AxState<S>, body: Bytes) -> Response {
             redirect_uri: p["redirect_uri"].clone(),
             code_challenge: p.get("code_challenge").cloned(),
             nonce: p.get("nonce").cloned(),
-            scope: p.get("scope").cloned().unwrap_or_else(|| DEFAULT_SCOPE.into()),
+            scope: p
+                .get("scope")
+                .cloned()
+                .unwrap_or_else(|| DEFAULT_SCOPE.into()),
             username: user.username,
             expires_at: state.clock.now() + CODE_TTL,
         },
     );
     let mut url = match url::Url::parse(&p["redirect_uri"]) {
         Ok(u) => u,
-        Err(_) => return html(StatusCode::BAD_REQUEST, page::error_page("invalid_request", "bad redirect_uri")),
+        Err(_) => {
+            return html(
+                StatusCode::BAD_REQUEST,
+                page::error_page("invalid_request", "bad redirect_uri"),
+            )
+        }
     };
     url.query_pairs_mut().append_pair("code", &code);
     if let Some(s) = p.get("state") {
@@ -159,7 +189,11 @@ async fn login(AxState(state): AxState<S>, body: Bytes) -> Response {
 }
 
 /// Authenticates the client of a token/revoke request: `Ok(client_id)`.
-fn client_auth(state: &State, headers: &HeaderMap, p: &HashMap<String, String>) -> Result<String, Response> {
+fn client_auth(
+    state: &State,
+    headers: &HeaderMap,
+    p: &HashMap<String, String>,
+) -> Result<String, Response> {
     let basic = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -168,7 +202,11 @@ fn client_auth(state: &State, headers: &HeaderMap, p: &HashMap<String, String>) 
         .and_then(|b| String::from_utf8(b).ok())
         .and_then(|s| {
             let (id, secret) = s.split_once(':')?;
-            let dec = |v: &str| form_urlencoded::parse(format!("x={v}").as_bytes()).next().map(|(_, v)| v.into_owned());
+            let dec = |v: &str| {
+                form_urlencoded::parse(format!("x={v}").as_bytes())
+                    .next()
+                    .map(|(_, v)| v.into_owned())
+            };
             Some((dec(id)?, dec(secret)?))
         });
     let (client_id, secret) = match basic {
@@ -224,7 +262,10 @@ async fn apply_failure(state: &State) -> Option<Response> {
 async fn token(AxState(state): AxState<S>, headers: HeaderMap, body: Bytes) -> Response {
     let p: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     match p.get("grant_type").map(String::as_str) {
-        Some("authorization_code") => state.counters.code_exchanges.fetch_add(1, Ordering::Relaxed),
+        Some("authorization_code") => state
+            .counters
+            .code_exchanges
+            .fetch_add(1, Ordering::Relaxed),
         Some("refresh_token") => state.counters.refreshes.fetch_add(1, Ordering::Relaxed),
         _ => 0,
     };
@@ -252,8 +293,12 @@ async fn token(AxState(state): AxState<S>, headers: HeaderMap, body: Bytes) -> R
             if let Some(challenge) = &grant.code_challenge {
                 let verifier = p.get("code_verifier").map(String::as_str).unwrap_or("");
                 let ok_shape = (43..=128).contains(&verifier.len())
-                    && verifier.chars().all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c));
-                if !ok_shape || URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != *challenge {
+                    && verifier
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c));
+                if !ok_shape
+                    || URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != *challenge
+                {
                     return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant");
                 }
             }
@@ -261,8 +306,25 @@ async fn token(AxState(state): AxState<S>, headers: HeaderMap, body: Bytes) -> R
                 return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant");
             };
             let origin_jti = uuid::Uuid::new_v4().to_string();
-            let refresh = new_refresh_token(&state, &client_id, &user, &grant.scope, &origin_jti, now, now);
-            issue(&state, &client_id, &user, &grant.scope, grant.nonce.as_deref(), &origin_jti, now, Some(refresh))
+            let refresh = new_refresh_token(
+                &state,
+                &client_id,
+                &user,
+                &grant.scope,
+                &origin_jti,
+                now,
+                now,
+            );
+            issue(
+                &state,
+                &client_id,
+                &user,
+                &grant.scope,
+                grant.nonce.as_deref(),
+                &origin_jti,
+                now,
+                Some(refresh),
+            )
         }
         Some("refresh_token") => {
             let rt = p.get("refresh_token").cloned().unwrap_or_default();
@@ -277,16 +339,38 @@ async fn token(AxState(state): AxState<S>, headers: HeaderMap, body: Bytes) -> R
                 if state.rotate_refresh.load(Ordering::Relaxed) {
                     g.revoked = true;
                 }
-                (g.username.clone(), g.scope.clone(), g.origin_jti.clone(), g.auth_time)
+                (
+                    g.username.clone(),
+                    g.scope.clone(),
+                    g.origin_jti.clone(),
+                    g.auth_time,
+                )
             };
             let Some(user) = state.user(&username) else {
                 return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant");
             };
-            let rotated = state
-                .rotate_refresh
-                .load(Ordering::Relaxed)
-                .then(|| new_refresh_token(&state, &client_id, &user, &scope, &origin_jti, auth_time, now));
-            issue_with_auth_time(&state, &client_id, &user, &scope, None, &origin_jti, now, auth_time, rotated)
+            let rotated = state.rotate_refresh.load(Ordering::Relaxed).then(|| {
+                new_refresh_token(
+                    &state,
+                    &client_id,
+                    &user,
+                    &scope,
+                    &origin_jti,
+                    auth_time,
+                    now,
+                )
+            });
+            issue_with_auth_time(
+                &state,
+                &client_id,
+                &user,
+                &scope,
+                None,
+                &origin_jti,
+                now,
+                auth_time,
+                rotated,
+            )
         }
         _ => oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type"),
     }
@@ -335,7 +419,9 @@ fn issue(
     now: i64,
     refresh: Option<String>,
 ) -> Response {
-    issue_with_auth_time(state, client_id, user, scope, nonce, origin_jti, now, now, refresh)
+    issue_with_auth_time(
+        state, client_id, user, scope, nonce, origin_jti, now, now, refresh,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -352,7 +438,9 @@ fn issue_with_auth_time(
 ) -> Response {
     let mutator = lock(&state.mutator).clone();
     let sign = |kind: TokenKind, at_hash: Option<&str>| {
-        let (mut h, mut c) = token_parts(state, kind, user, client_id, scope, nonce, origin_jti, now, at_hash);
+        let (mut h, mut c) = token_parts(
+            state, kind, user, client_id, scope, nonce, origin_jti, now, at_hash,
+        );
         c["auth_time"] = json!(auth_time);
         if let Some(m) = &mutator {
             m(kind, &mut h, &mut c);
@@ -378,8 +466,10 @@ fn issue_with_auth_time(
         body["refresh_token"] = json!(r);
     }
     let mut res = Json(body).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
     res
 }
 
@@ -525,14 +615,19 @@ async fn logout(AxState(state): AxState<S>, RawQuery(q): RawQuery) -> Response {
     let p = params(q.as_deref().unwrap_or(""));
     let client = p.get("client_id").and_then(|c| state.client(c));
     match (client, p.get("logout_uri")) {
-        (Some(c), Some(uri)) if c.logout_uris.iter().any(|u| u == uri) => Redirect::to(uri).into_response(),
+        (Some(c), Some(uri)) if c.logout_uris.iter().any(|u| u == uri) => {
+            Redirect::to(uri).into_response()
+        }
         (None, _) => html(
             StatusCode::BAD_REQUEST,
             page::error_page("invalid_request", "Unknown or missing client_id."),
         ),
         _ => html(
             StatusCode::BAD_REQUEST,
-            page::error_page("invalid_request", "Required String parameter 'redirect_uri' is not present"),
+            page::error_page(
+                "invalid_request",
+                "Required String parameter 'redirect_uri' is not present",
+            ),
         ),
     }
 }

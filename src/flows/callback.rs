@@ -37,7 +37,9 @@ pub enum CallbackError {
     #[error("the callback is missing its code or state")]
     BadRequest,
     /// No login-state cookie for this state (expired, already used, other browser).
-    #[error("no pending sign-in matches this callback (expired, already used, or started elsewhere)")]
+    #[error(
+        "no pending sign-in matches this callback (expired, already used, or started elsewhere)"
+    )]
     NoLoginState,
     /// The state does not match the pending login.
     #[error("the sign-in state does not match")]
@@ -60,9 +62,9 @@ impl CallbackError {
                 "temporarily_unavailable" => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::BAD_REQUEST,
             },
-            CallbackError::BadRequest | CallbackError::NoLoginState | CallbackError::StateMismatch => {
-                StatusCode::BAD_REQUEST
-            }
+            CallbackError::BadRequest
+            | CallbackError::NoLoginState
+            | CallbackError::StateMismatch => StatusCode::BAD_REQUEST,
             CallbackError::Exchange(e) => e.status(),
             CallbackError::Token(e) if e.is_transient() => StatusCode::BAD_GATEWAY,
             CallbackError::Token(_) => StatusCode::UNAUTHORIZED,
@@ -80,12 +82,18 @@ impl CallbackError {
             CallbackError::NoLoginState => {
                 "This sign-in link has expired or was already used. Please sign in again.".into()
             }
-            CallbackError::StateMismatch => "The sign-in response did not match this browser's request.".into(),
+            CallbackError::StateMismatch => {
+                "The sign-in response did not match this browser's request.".into()
+            }
             CallbackError::Exchange(e) if e.is_unavailable() => {
                 "The sign-in service is not responding. Please try again in a moment.".into()
             }
-            CallbackError::Exchange(_) => "The sign-in service refused to complete the sign-in.".into(),
-            CallbackError::Token(_) => "The sign-in service returned a token we could not trust.".into(),
+            CallbackError::Exchange(_) => {
+                "The sign-in service refused to complete the sign-in.".into()
+            }
+            CallbackError::Token(_) => {
+                "The sign-in service returned a token we could not trust.".into()
+            }
         }
     }
 }
@@ -95,7 +103,11 @@ impl CallbackError {
 ///
 /// # Errors
 /// See [`CallbackError`].
-pub async fn complete(auth: &CognitoAuth, jar: &Cookies, query: &str) -> Result<String, CallbackError> {
+pub async fn complete(
+    auth: &CognitoAuth,
+    jar: &Cookies,
+    query: &str,
+) -> Result<String, CallbackError> {
     let codec = auth.cookies();
     let param = |name| super::single_param(query, name).map_err(|_| CallbackError::BadRequest);
     let state = param("state");
@@ -123,9 +135,14 @@ pub async fn complete(auth: &CognitoAuth, jar: &Cookies, query: &str) -> Result<
         if !bool::from(login.state.as_bytes().ct_eq(state.as_bytes())) {
             return Err(CallbackError::StateMismatch);
         }
-        let tokens = auth.client().exchange_code(&code, &login.code_verifier).await?;
+        let tokens = auth
+            .client()
+            .exchange_code(&code, &login.code_verifier)
+            .await?;
         let verifier = auth.verifier();
-        let access = verifier.verify_access_uncached(&tokens.access_token).await?;
+        let access = verifier
+            .verify_access_uncached(&tokens.access_token)
+            .await?;
         if let Some(id_token) = &tokens.id_token {
             let id = verifier.verify_id(id_token, Some(&login.nonce)).await?;
             if id.subject() != access.subject() {
@@ -136,7 +153,12 @@ pub async fn complete(auth: &CognitoAuth, jar: &Cookies, query: &str) -> Result<
             .refresh_token
             .as_deref()
             .filter(|_| auth.config().refresh_flow_enabled());
-        codec.write_tokens(jar, &tokens.access_token, tokens.id_token.as_deref(), refresh);
+        codec.write_tokens(
+            jar,
+            &tokens.access_token,
+            tokens.id_token.as_deref(),
+            refresh,
+        );
         tracing::info!(sub = access.subject(), "signed in");
         Ok(login.return_to)
     }

@@ -42,7 +42,12 @@ pub fn pkce_challenge(verifier: &str) -> String {
 
 /// Starts a login: stores the login state in `jar` and returns the authorize URL.
 /// `extra` overlays the configured extra authorize parameters.
-pub fn begin(auth: &CognitoAuth, jar: &Cookies, return_to: Option<&str>, extra: &AuthorizeParams) -> Url {
+pub fn begin(
+    auth: &CognitoAuth,
+    jar: &Cookies,
+    return_to: Option<&str>,
+    extra: &AuthorizeParams,
+) -> Url {
     let config = auth.config();
     let state = LoginState {
         state: random_token(),
@@ -86,7 +91,12 @@ pub async fn handler(
     let return_to = super::single_param(query.as_deref().unwrap_or(""), "return_to")
         .ok()
         .flatten();
-    let url = begin(&auth, &jar, return_to.as_deref(), &AuthorizeParams::default());
+    let url = begin(
+        &auth,
+        &jar,
+        return_to.as_deref(),
+        &AuthorizeParams::default(),
+    );
     see_other(url.as_str())
 }
 
@@ -99,7 +109,9 @@ mod tests {
         for _ in 0..200 {
             let v = random_token();
             assert_eq!(v.len(), 43);
-            assert!(v.chars().all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c)));
+            assert!(v
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c)));
         }
         assert_ne!(random_token(), random_token());
     }

@@ -52,7 +52,11 @@ pub async fn sign_out(auth: &CognitoAuth, jar: &Cookies) -> Url {
 }
 
 /// The POST handler.
-pub async fn handler(State(auth): State<CognitoAuth>, cookies: Option<Extension<Cookies>>, headers: HeaderMap) -> Response {
+pub async fn handler(
+    State(auth): State<CognitoAuth>,
+    cookies: Option<Extension<Cookies>>,
+    headers: HeaderMap,
+) -> Response {
     if !is_same_origin(&headers, &auth.config().app_origin()) {
         tracing::warn!("cross-site logout attempt refused");
         return pages::page(
@@ -98,8 +102,14 @@ mod tests {
         assert!(is_same_origin(&h(&[("sec-fetch-site", "same-origin")]), o));
         assert!(!is_same_origin(&h(&[("sec-fetch-site", "cross-site")]), o));
         assert!(!is_same_origin(&h(&[("sec-fetch-site", "same-site")]), o));
-        assert!(is_same_origin(&h(&[("origin", "http://127.0.0.1:3000")]), o));
-        assert!(!is_same_origin(&h(&[("origin", "https://evil.example")]), o));
+        assert!(is_same_origin(
+            &h(&[("origin", "http://127.0.0.1:3000")]),
+            o
+        ));
+        assert!(!is_same_origin(
+            &h(&[("origin", "https://evil.example")]),
+            o
+        ));
         assert!(!is_same_origin(&h(&[("origin", "null")]), o));
         assert!(is_same_origin(&h(&[]), o));
     }

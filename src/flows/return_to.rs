@@ -34,13 +34,19 @@ fn check(raw: &str) -> Option<String> {
     for candidate in [s, decoded.as_str()] {
         if candidate.starts_with("//")
             || candidate.contains('\\')
-            || candidate.chars().any(|c| c.is_control() || c == '\u{FEFF}' || c == '\u{200B}')
+            || candidate
+                .chars()
+                .any(|c| c.is_control() || c == '\u{FEFF}' || c == '\u{200B}')
         {
             return None;
         }
         // A scheme cannot hide in the first segment since the value starts with '/', but
         // refuse `/javascript:` style targets anyway: they are never legitimate.
-        if candidate.to_ascii_lowercase().trim_start_matches('/').starts_with("javascript:") {
+        if candidate
+            .to_ascii_lowercase()
+            .trim_start_matches('/')
+            .starts_with("javascript:")
+        {
             return None;
         }
     }
@@ -59,9 +65,10 @@ fn check(raw: &str) -> Option<String> {
 }
 
 fn percent_decode(s: &str) -> Option<String> {
-    let bytes: Vec<u8> = url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned().into_bytes())?;
+    let bytes: Vec<u8> =
+        url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned().into_bytes())?;
     String::from_utf8(bytes).ok()
 }
 

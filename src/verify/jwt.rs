@@ -41,7 +41,9 @@ impl<'a> Decomposed<'a> {
             return Err(VerifyError::TooLarge);
         }
         let mut parts = token.split('.');
-        let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(h), Some(p), Some(s), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(VerifyError::Malformed("a JWT has exactly three segments"));
         };
         if h.is_empty() || p.is_empty() || s.is_empty() {
@@ -50,8 +52,8 @@ impl<'a> Decomposed<'a> {
         let header_bytes = URL_SAFE_NO_PAD
             .decode(h)
             .map_err(|_| VerifyError::Malformed("header is not base64url"))?;
-        let header: Header =
-            serde_json::from_slice(&header_bytes).map_err(|_| VerifyError::Malformed("header is not a JSON object"))?;
+        let header: Header = serde_json::from_slice(&header_bytes)
+            .map_err(|_| VerifyError::Malformed("header is not a JSON object"))?;
         if header.crit.is_some() {
             return Err(VerifyError::CriticalHeader);
         }
@@ -99,23 +101,46 @@ mod tests {
             assert!(Decomposed::parse(t).is_err(), "{t:?}");
         }
         let big = "a".repeat(MAX_TOKEN_LEN + 1);
-        assert!(matches!(Decomposed::parse(&big), Err(VerifyError::TooLarge)));
+        assert!(matches!(
+            Decomposed::parse(&big),
+            Err(VerifyError::TooLarge)
+        ));
     }
 
     #[test]
     fn rejects_algorithms_other_than_rs256() {
         for alg in ["none", "HS256", "RS512", "PS256", "ES256", "rs256"] {
-            let t = format!("{}.{}.sig", b64(&format!(r#"{{"alg":"{alg}","kid":"k"}}"#)), b64("{}"));
-            assert!(matches!(Decomposed::parse(&t), Err(VerifyError::UnsupportedAlgorithm(_))), "{alg}");
+            let t = format!(
+                "{}.{}.sig",
+                b64(&format!(r#"{{"alg":"{alg}","kid":"k"}}"#)),
+                b64("{}")
+            );
+            assert!(
+                matches!(
+                    Decomposed::parse(&t),
+                    Err(VerifyError::UnsupportedAlgorithm(_))
+                ),
+                "{alg}"
+            );
         }
     }
 
     #[test]
     fn rejects_crit_and_missing_kid_and_non_objects() {
-        let t = format!("{}.{}.sig", b64(r#"{"alg":"RS256","kid":"k","crit":["exp"]}"#), b64("{}"));
-        assert!(matches!(Decomposed::parse(&t), Err(VerifyError::CriticalHeader)));
+        let t = format!(
+            "{}.{}.sig",
+            b64(r#"{"alg":"RS256","kid":"k","crit":["exp"]}"#),
+            b64("{}")
+        );
+        assert!(matches!(
+            Decomposed::parse(&t),
+            Err(VerifyError::CriticalHeader)
+        ));
         let t = format!("{}.{}.sig", b64(r#"{"alg":"RS256"}"#), b64("{}"));
-        assert!(matches!(Decomposed::parse(&t), Err(VerifyError::MissingKid)));
+        assert!(matches!(
+            Decomposed::parse(&t),
+            Err(VerifyError::MissingKid)
+        ));
         let t = format!("{}.{}.sig", b64(r#"["RS256"]"#), b64("{}"));
         assert!(Decomposed::parse(&t).is_err());
         let t = format!("{}.{}.sig", b64(r#"{"alg":"RS256","kid":7}"#), b64("{}"));

@@ -209,10 +209,13 @@ impl TokenVerifier {
     ///
     /// # Errors
     /// The first failed check, see [`VerifyError`].
-    pub async fn verify_access_uncached(&self, token: &str) -> Result<Verified<AccessClaims>, VerifyError> {
+    pub async fn verify_access_uncached(
+        &self,
+        token: &str,
+    ) -> Result<Verified<AccessClaims>, VerifyError> {
         let payload = self.check_signature(token).await?;
-        let c: AccessClaims =
-            serde_json::from_slice(&payload).map_err(|_| VerifyError::Malformed("claims are not a JSON object"))?;
+        let c: AccessClaims = serde_json::from_slice(&payload)
+            .map_err(|_| VerifyError::Malformed("claims are not a JSON object"))?;
         self.check_common(c.iss.as_deref(), c.token_use.as_deref(), "access")?;
         if c.client_id.as_deref() != Some(self.expect.client_id.as_str()) {
             return Err(VerifyError::WrongClient);
@@ -225,7 +228,11 @@ impl TokenVerifier {
     ///
     /// # Errors
     /// The first failed check, see [`VerifyError`].
-    pub async fn verify_id(&self, token: &str, nonce: Option<&str>) -> Result<Verified<IdClaims>, VerifyError> {
+    pub async fn verify_id(
+        &self,
+        token: &str,
+        nonce: Option<&str>,
+    ) -> Result<Verified<IdClaims>, VerifyError> {
         let now = self.expect.clock.now();
         if nonce.is_none() {
             if let Some(v) = self.id_cache.get(token, now, self.leeway()) {
@@ -233,8 +240,8 @@ impl TokenVerifier {
             }
         }
         let payload = self.check_signature(token).await?;
-        let c: IdClaims =
-            serde_json::from_slice(&payload).map_err(|_| VerifyError::Malformed("claims are not a JSON object"))?;
+        let c: IdClaims = serde_json::from_slice(&payload)
+            .map_err(|_| VerifyError::Malformed("claims are not a JSON object"))?;
         self.check_common(c.iss.as_deref(), c.token_use.as_deref(), "id")?;
         let ours = self.expect.client_id.as_str();
         match &c.aud {
@@ -305,7 +312,12 @@ impl TokenVerifier {
         parts.payload()
     }
 
-    fn check_common(&self, iss: Option<&str>, token_use: Option<&str>, expected: &'static str) -> Result<(), VerifyError> {
+    fn check_common(
+        &self,
+        iss: Option<&str>,
+        token_use: Option<&str>,
+        expected: &'static str,
+    ) -> Result<(), VerifyError> {
         match iss {
             Some(i) if i == self.expect.issuer => {}
             Some(_) => return Err(VerifyError::WrongIssuer),

@@ -56,7 +56,10 @@ async fn home(user: Option<CognitoUser>) -> String {
 }
 
 async fn private(user: Option<CognitoUser>) -> String {
-    format!("private page of {}", user.map(|u| u.username).unwrap_or_default())
+    format!(
+        "private page of {}",
+        user.map(|u| u.username).unwrap_or_default()
+    )
 }
 
 impl TestApp {
@@ -75,12 +78,18 @@ impl TestApp {
         let auth = CognitoAuth::with_clock(config, clock.clone());
         let app = Router::new()
             .route("/", get(home))
-            .route("/private", get(private).route_layer(RequireLayer::page(Policy::signed_in())))
+            .route(
+                "/private",
+                get(private).route_layer(RequireLayer::page(Policy::signed_in())),
+            )
             .route(
                 "/admin",
                 get(private).route_layer(RequireLayer::page(Policy::groups(["admins"]))),
             )
-            .route("/api/me", get(me).route_layer(RequireLayer::api(Policy::signed_in())))
+            .route(
+                "/api/me",
+                get(me).route_layer(RequireLayer::api(Policy::signed_in())),
+            )
             .merge(auth.routes())
             .layer(auth.layer());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -144,12 +153,23 @@ impl Browser {
         }
     }
 
-    pub async fn request(&mut self, method: Method, url: &str, headers: &[(&str, &str)], form: Option<Vec<(String, String)>>) -> Page {
+    pub async fn request(
+        &mut self,
+        method: Method,
+        url: &str,
+        headers: &[(&str, &str)],
+        form: Option<Vec<(String, String)>>,
+    ) -> Page {
         let url = self.absolute(url);
         let to_app = url.starts_with(&self.origin);
         let mut req = self.http.request(method, &url);
         if to_app && !self.jar.is_empty() {
-            let cookie = self.jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+            let cookie = self
+                .jar
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
             req = req.header(header::COOKIE, cookie);
         }
         for (k, v) in headers {
@@ -161,7 +181,9 @@ impl Browser {
         let res = req.send().await.expect("request");
         let status = res.status();
         let headers = res.headers().clone();
-        let location = headers.get(header::LOCATION).map(|v| v.to_str().unwrap().to_string());
+        let location = headers
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_string());
         if to_app {
             self.last_set_cookies = headers
                 .get_all(header::SET_COOKIE)
@@ -179,7 +201,12 @@ impl Browser {
             }
         }
         let body = res.text().await.unwrap_or_default();
-        Page { status, location, headers, body }
+        Page {
+            status,
+            location,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&mut self, url: &str) -> Page {
@@ -195,15 +222,30 @@ impl Browser {
     }
 
     /// Fills the IdP's login form; returns the callback URL the IdP redirects to.
-    pub async fn submit_credentials(&mut self, authorize_url: &str, user: &str, password: &str) -> String {
+    pub async fn submit_credentials(
+        &mut self,
+        authorize_url: &str,
+        user: &str,
+        password: &str,
+    ) -> String {
         let form_page = self.get(authorize_url).await;
-        assert_eq!(form_page.status, StatusCode::OK, "login form: {}", form_page.body);
+        assert_eq!(
+            form_page.status,
+            StatusCode::OK,
+            "login form: {}",
+            form_page.body
+        );
         let (action, mut fields) = parse_form(&form_page.body, authorize_url);
         fields.retain(|(k, _)| k != "username" && k != "password");
         fields.push(("username".into(), user.into()));
         fields.push(("password".into(), password.into()));
         let p = self.request(Method::POST, &action, &[], Some(fields)).await;
-        assert!(p.status.is_redirection(), "IdP accepts credentials: {} {}", p.status, p.body);
+        assert!(
+            p.status.is_redirection(),
+            "IdP accepts credentials: {} {}",
+            p.status,
+            p.body
+        );
         p.location.expect("callback URL")
     }
 
@@ -216,7 +258,13 @@ impl Browser {
 
     pub async fn logout(&mut self) -> Page {
         let origin = self.origin.clone();
-        self.request(Method::POST, "/auth/logout", &[("origin", &origin)], Some(vec![])).await
+        self.request(
+            Method::POST,
+            "/auth/logout",
+            &[("origin", &origin)],
+            Some(vec![]),
+        )
+        .await
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -231,10 +279,19 @@ pub fn parse_form(html: &str, page_url: &str) -> (String, Vec<(String, String)>)
     let input_sel = scraper::Selector::parse("input").unwrap();
     let form = doc.select(&form_sel).next().expect("a form");
     let action = form.value().attr("action").unwrap_or("");
-    let action = url::Url::parse(page_url).unwrap().join(action).unwrap().to_string();
+    let action = url::Url::parse(page_url)
+        .unwrap()
+        .join(action)
+        .unwrap()
+        .to_string();
     let fields = form
         .select(&input_sel)
-        .filter_map(|i| Some((i.value().attr("name")?.to_string(), i.value().attr("value").unwrap_or("").to_string())))
+        .filter_map(|i| {
+            Some((
+                i.value().attr("name")?.to_string(),
+                i.value().attr("value").unwrap_or("").to_string(),
+            ))
+        })
         .collect();
     (action, fields)
 }
