@@ -84,7 +84,7 @@ struct FetchState {
 
 /// Process-wide cache of the pool's JWKS. Cheap to share behind an `Arc`.
 pub struct JwksCache {
-    url: Url,
+    url: Option<Url>,
     client: reqwest::Client,
     keys: RwLock<Arc<KeyMap>>,
     fetch: Mutex<FetchState>,
@@ -95,7 +95,7 @@ pub struct JwksCache {
 impl std::fmt::Debug for JwksCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JwksCache")
-            .field("url", &self.url.as_str())
+            .field("url", &self.url.as_ref().map(Url::as_str))
             .field("keys", &self.snapshot().len())
             .field("fetches", &self.fetch_count())
             .finish()
@@ -107,13 +107,36 @@ impl JwksCache {
     /// least `cooldown` apart.
     pub fn new(url: Url, client: reqwest::Client, cooldown: Duration) -> Self {
         Self {
-            url,
+            url: Some(url),
             client,
             keys: RwLock::new(Arc::new(HashMap::new())),
             fetch: Mutex::new(FetchState::default()),
             cooldown,
             fetches: AtomicU64::new(0),
         }
+    }
+
+    /// A cache preloaded with a JWKS document that never fetches (pinned keys, fuzzing,
+    /// air-gapped deployments).
+    ///
+    /// # Errors
+    /// When the document holds no usable key.
+    ///
+    /// # Example
+    /// ```
+    /// let doc = br#"{"keys":[]}"#;
+    /// assert!(leptos_cognito::jwks::JwksCache::from_static(doc).is_err());
+    /// ```
+    pub fn from_static(jwks: &[u8]) -> Result<Self, JwksError> {
+        let keys = parse_jwks(jwks)?;
+        Ok(Self {
+            url: None,
+            client: reqwest::Client::new(),
+            keys: RwLock::new(Arc::new(keys)),
+            fetch: Mutex::new(FetchState::default()),
+            cooldown: Duration::MAX,
+            fetches: AtomicU64::new(0),
+        })
     }
 
     /// How many times the JWKS has been requested from the network.
@@ -196,10 +219,13 @@ impl JwksCache {
     }
 
     async fn fetch_and_store(&self) -> Result<(), JwksError> {
+        let Some(url) = &self.url else {
+            return Err(JwksError::UnknownKid);
+        };
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let response = self
             .client
-            .get(self.url.clone())
+            .get(url.clone())
             .header(http::header::ACCEPT, "application/json")
             .send()
             .await

@@ -135,6 +135,22 @@ impl Refresher {
         refresh_token: &str,
         expected_sub: Option<&str>,
     ) -> Outcome {
+        self.refresh_with(auth, refresh_token, expected_sub, false)
+            .await
+    }
+
+    /// Like [`refresh`](Self::refresh); with `force`, a completed result is not reused (an
+    /// explicit refresh always asks Cognito), though a call still in flight is joined.
+    ///
+    /// # Errors
+    /// See [`RefreshError`].
+    pub async fn refresh_with(
+        &self,
+        auth: &CognitoAuth,
+        refresh_token: &str,
+        expected_sub: Option<&str>,
+        force: bool,
+    ) -> Outcome {
         let key = key_of(refresh_token);
         let cell = {
             let mut m = match self.flights.lock() {
@@ -142,6 +158,9 @@ impl Refresher {
                 Err(p) => p.into_inner(),
             };
             m.retain(|_, f| f.started.elapsed() < RESULT_TTL);
+            if force && m.get(&key).is_some_and(|f| f.cell.initialized()) {
+                m.remove(&key);
+            }
             m.entry(key)
                 .or_insert_with(|| Flight {
                     started: Instant::now(),

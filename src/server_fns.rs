@@ -53,7 +53,7 @@ pub async fn refresh_session() -> Result<Option<CognitoUser>, ServerFnError> {
     };
     match auth
         .refresher()
-        .refresh(&auth, &refresh_token, old_sub.as_deref())
+        .refresh_with(&auth, &refresh_token, old_sub.as_deref(), true)
         .await
     {
         Ok(r) => {

@@ -1,7 +1,7 @@
 //! The demo's pages.
 
 use leptos::prelude::*;
-use leptos_cognito::{use_user, Protected, SignInLink};
+use leptos_cognito::{refresh_user, use_user, Protected, SignInLink};
 use leptos_meta::Title;
 use leptos_router::components::A;
 
@@ -92,6 +92,13 @@ pub fn ProfilePage() -> impl IntoView {
                                     <dt>"Session expires"</dt>
                                     <dd data-testid="expires">{utc(u.access_expires_at)}</dd>
                                 </dl>
+                                <button
+                                    class="btn btn-ghost refresh"
+                                    data-testid="refresh"
+                                    on:click=move |_| refresh_user()
+                                >
+                                    "Extend session"
+                                </button>
                             </section>
                         }
                     })

@@ -1,6 +1,6 @@
 //! Deterministic UTC formatting (identical on server and client, so hydration matches).
 
-/// `2026-11-26 14:03 UTC` for a Unix timestamp.
+/// `2026-11-26 14:03:05 UTC` for a Unix timestamp.
 pub fn utc(ts: i64) -> String {
     let days = ts.div_euclid(86_400);
     let secs = ts.rem_euclid(86_400);
@@ -26,7 +26,7 @@ pub fn utc(ts: i64) -> String {
 mod tests {
     #[test]
     fn formats() {
-        assert_eq!(super::utc(0), "1970-01-01 00:00 UTC");
-        assert_eq!(super::utc(1_647_965_093), "2022-03-22 16:04 UTC");
+        assert_eq!(super::utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(super::utc(1_647_965_093), "2022-03-22 16:04:53 UTC");
     }
 }

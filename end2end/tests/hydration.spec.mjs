@@ -34,3 +34,17 @@ test('after hydration, navigation is client-side (the page is interactive)', asy
   await expect(page.getByTestId('username')).toHaveText('alice');
   expect(documents).toEqual([]);
 });
+
+test('refreshing the session updates the page without a reload', async ({ page }) => {
+  const problems = watchConsole(page);
+  await signIn(page, 'alice', 'alice-password', '/profile');
+  await waitForHydration(page);
+  const before = await page.getByTestId('expires').textContent();
+  const documents = [];
+  page.on('request', (r) => { if (r.resourceType() === 'document') documents.push(r.url()); });
+  await page.waitForTimeout(1100);
+  await page.getByTestId('refresh').click();
+  await expect(page.getByTestId('expires')).not.toHaveText(before);
+  expect(documents).toEqual([]);
+  expect(problems).toEqual([]);
+});

@@ -20,6 +20,8 @@ pub struct AppOptions {
     pub refresh: bool,
     pub tweak: Box<dyn FnOnce(CognitoConfigBuilder) -> CognitoConfigBuilder + Send>,
     pub idp: DevIdpOptions,
+    /// Extra routes of the app (inside the auth layer).
+    pub routes: Box<dyn FnOnce(Router) -> Router + Send>,
 }
 
 impl Default for AppOptions {
@@ -28,6 +30,7 @@ impl Default for AppOptions {
             refresh: false,
             tweak: Box::new(|b| b),
             idp: DevIdpOptions::default(),
+            routes: Box::new(|r| r),
         }
     }
 }
@@ -90,8 +93,8 @@ impl TestApp {
                 "/api/me",
                 get(me).route_layer(RequireLayer::api(Policy::signed_in())),
             )
-            .merge(auth.routes())
-            .layer(auth.layer());
+            .merge(auth.routes());
+        let app = (options.routes)(app).layer(auth.layer());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
             axum::serve(listener, app)
