@@ -8,7 +8,9 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test tools tools-browser fmt-check clippy unit e2e build-release bench
+FUZZ_SECONDS ?= 30
+
+.PHONY: demo test tools tools-browser fmt-check clippy unit fuzz e2e build-release bench
 
 tools:
 	@scripts/install-tools.sh
@@ -31,6 +33,11 @@ unit:
 	cargo test --features dev-idp
 	cargo test -p leptos_cognito_demo --features ssr
 
+# Bounded fuzzing of the token and cookie parsers (nightly + cargo-fuzz); any crash fails.
+fuzz:
+	cargo +nightly fuzz run token -s none -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
+	cargo +nightly fuzz run cookies -s none -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
+
 build-release:
 	cargo leptos build --release
 
@@ -38,7 +45,7 @@ e2e: build-release
 	cd end2end && npx playwright test
 	node end2end/summary.mjs
 
-test: tools-browser fmt-check clippy unit e2e
+test: tools-browser fmt-check clippy unit fuzz e2e
 
 bench: tools
 	scripts/bench.sh

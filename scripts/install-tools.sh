@@ -31,6 +31,18 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
+if [[ $want_browser == 1 ]]; then
+  # The test suite fuzzes with cargo-fuzz on the nightly toolchain.
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    log "installing the nightly toolchain (for cargo fuzz)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if ! command -v cargo-fuzz >/dev/null 2>&1; then
+    log "installing cargo-fuzz"
+    cargo install cargo-fuzz --locked
+  fi
+fi
+
 # npm packages of end2end/ (Playwright, binaryen's wasm-opt, the peer IdP).
 if [[ ! -x end2end/node_modules/.bin/wasm-opt || end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]]; then
   log "installing npm packages of end2end/"

@@ -143,7 +143,13 @@ async fn refresh_server_function_refreshes_now() {
     app.idp.revoke_user_sessions("alice");
     app.clock.advance(5);
     let r = call(&mut b, "/auth/refresh", &[("origin", &origin)]).await;
-    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{} refreshes={}", r.body, count(&app.idp.counters().refreshes));
+    assert_eq!(
+        r.status,
+        StatusCode::UNAUTHORIZED,
+        "{} refreshes={}",
+        r.body,
+        count(&app.idp.counters().refreshes)
+    );
     assert!(!b.has("cognito_access_token") && !b.has("cognito_refresh_token"));
     // The current-user server function.
     let mut anon = app.browser();

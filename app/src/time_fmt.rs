@@ -16,9 +16,10 @@ pub fn utc(ts: i64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = if m <= 2 { y + 1 } else { y };
     format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
         secs / 3600,
-        (secs % 3600) / 60
+        (secs % 3600) / 60,
+        secs % 60
     )
 }
 

@@ -65,6 +65,39 @@ async fn private(user: Option<CognitoUser>) -> String {
     )
 }
 
+/// The test app's routes (without the auth layer).
+pub fn app_routes(auth: &CognitoAuth) -> Router {
+    Router::new()
+        .route("/", get(home))
+        .route(
+            "/private",
+            get(private).route_layer(RequireLayer::page(Policy::signed_in())),
+        )
+        .route(
+            "/admin",
+            get(private).route_layer(RequireLayer::page(Policy::groups(["admins"]))),
+        )
+        .route(
+            "/api/me",
+            get(me).route_layer(RequireLayer::api(Policy::signed_in())),
+        )
+        .merge(auth.routes())
+}
+
+/// Serves `app` on `listener` until the returned sender is dropped.
+pub fn serve(listener: tokio::net::TcpListener, app: Router) -> tokio::sync::oneshot::Sender<()> {
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+    });
+    tx
+}
+
 impl TestApp {
     pub async fn start(options: AppOptions) -> Self {
         let clock = options.idp.clock.clone();
@@ -79,37 +112,16 @@ impl TestApp {
             .jwks_cooldown_ms("300");
         let config = (options.tweak)(builder).build().expect("valid config");
         let auth = CognitoAuth::with_clock(config, clock.clone());
-        let app = Router::new()
-            .route("/", get(home))
-            .route(
-                "/private",
-                get(private).route_layer(RequireLayer::page(Policy::signed_in())),
-            )
-            .route(
-                "/admin",
-                get(private).route_layer(RequireLayer::page(Policy::groups(["admins"]))),
-            )
-            .route(
-                "/api/me",
-                get(me).route_layer(RequireLayer::api(Policy::signed_in())),
-            )
-            .merge(auth.routes());
-        let app = (options.routes)(app).layer(auth.layer());
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await
-                .unwrap();
-        });
+        let stop = serve(
+            listener,
+            (options.routes)(app_routes(&auth)).layer(auth.layer()),
+        );
         Self {
             idp,
             auth,
             url,
             clock,
-            _stop: tx,
+            _stop: stop,
         }
     }
 
@@ -122,6 +134,8 @@ impl TestApp {
 #[derive(Clone)]
 pub struct Browser {
     pub http: reqwest::Client,
+    /// Talks to the IdP, keeping the IdP's own cookies (oidc-provider uses them).
+    pub idp_http: reqwest::Client,
     pub origin: String,
     pub jar: BTreeMap<String, String>,
     pub last_set_cookies: Vec<String>,
@@ -139,6 +153,12 @@ impl Browser {
         Self {
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(20))
+                .build()
+                .unwrap(),
+            idp_http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .cookie_store(true)
                 .timeout(Duration::from_secs(20))
                 .build()
                 .unwrap(),
@@ -165,7 +185,8 @@ impl Browser {
     ) -> Page {
         let url = self.absolute(url);
         let to_app = url.starts_with(&self.origin);
-        let mut req = self.http.request(method, &url);
+        let client = if to_app { &self.http } else { &self.idp_http };
+        let mut req = client.request(method, &url);
         if to_app && !self.jar.is_empty() {
             let cookie = self
                 .jar
@@ -184,9 +205,15 @@ impl Browser {
         let res = req.send().await.expect("request");
         let status = res.status();
         let headers = res.headers().clone();
-        let location = headers
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap().to_string());
+        // The app's redirects are kept as sent; the IdP's relative ones are resolved.
+        let location = headers.get(header::LOCATION).map(|v| {
+            let l = v.to_str().unwrap();
+            if to_app {
+                l.to_string()
+            } else {
+                url::Url::parse(&url).unwrap().join(l).unwrap().to_string()
+            }
+        });
         if to_app {
             self.last_set_cookies = headers
                 .get_all(header::SET_COOKIE)
@@ -224,6 +251,24 @@ impl Browser {
         p.location.expect("authorize URL")
     }
 
+    /// Follows redirects while they stay on the IdP; returns the last URL and page (the page
+    /// that redirects back to the app, or the first non-redirect page).
+    pub async fn follow_idp(&mut self, mut url: String, mut page: Option<Page>) -> (String, Page) {
+        for _ in 0..10 {
+            let p = match page.take() {
+                Some(p) => p,
+                None => self.get(&url).await,
+            };
+            match &p.location {
+                Some(next) if p.status.is_redirection() && !next.starts_with(&self.origin) => {
+                    url = next.clone();
+                }
+                _ => return (url, p),
+            }
+        }
+        panic!("too many redirects at the IdP");
+    }
+
     /// Fills the IdP's login form; returns the callback URL the IdP redirects to.
     pub async fn submit_credentials(
         &mut self,
@@ -231,14 +276,14 @@ impl Browser {
         user: &str,
         password: &str,
     ) -> String {
-        let form_page = self.get(authorize_url).await;
+        let (form_url, form_page) = self.follow_idp(authorize_url.to_string(), None).await;
         assert_eq!(
             form_page.status,
             StatusCode::OK,
             "login form: {}",
             form_page.body
         );
-        let (action, mut fields) = parse_form(&form_page.body, authorize_url);
+        let (action, mut fields) = parse_form(&form_page.body, &form_url);
         fields.retain(|(k, _)| k != "username" && k != "password");
         fields.push(("username".into(), user.into()));
         fields.push(("password".into(), password.into()));
@@ -249,7 +294,8 @@ impl Browser {
             p.status,
             p.body
         );
-        p.location.expect("callback URL")
+        let (_, last) = self.follow_idp(action, Some(p)).await;
+        last.location.expect("callback URL")
     }
 
     /// The whole sign-in; returns the final response of the callback.
@@ -305,4 +351,76 @@ pub fn count(c: &std::sync::atomic::AtomicU64) -> u64 {
 
 pub fn arc<T>(t: T) -> Arc<T> {
     Arc::new(t)
+}
+
+/// panva's oidc-provider shaped like Cognito (`tests/peer-idp/`), run as a child process.
+pub struct PeerIdp {
+    pub url: String,
+    pub issuer: String,
+    pub pool_id: String,
+    pub confidential_secret: String,
+    _child: tokio::process::Child,
+}
+
+impl PeerIdp {
+    /// Starts the peer for an app at `app_url`. Fails loudly (never skips) when it cannot start.
+    pub async fn start(app_url: &str, token_ttl: u64) -> Self {
+        use tokio::io::AsyncBufReadExt;
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/peer-idp");
+        assert!(
+            std::path::Path::new(dir).join("node_modules/oidc-provider").exists(),
+            "the peer IdP's npm packages are missing: run `make tools-browser` (npm ci in tests/peer-idp)"
+        );
+        let mut child = tokio::process::Command::new("node")
+            .arg("server.mjs")
+            .current_dir(dir)
+            .env("PEER_REDIRECT_URIS", format!("{app_url}/auth/callback"))
+            .env("PEER_LOGOUT_URIS", format!("{app_url}/"))
+            .env("PEER_TOKEN_TTL", token_ttl.to_string())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("node must be installed to run the peer IdP (oidc-provider)");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+            .await
+            .expect("peer IdP did not start within 20 s")
+            .unwrap()
+            .expect("peer IdP exited before printing its URL");
+        let info: serde_json::Value =
+            serde_json::from_str(&line).expect("peer IdP start line is JSON");
+        Self {
+            url: info["url"].as_str().unwrap().to_string(),
+            issuer: info["issuer"].as_str().unwrap().to_string(),
+            pool_id: info["pool_id"].as_str().unwrap().to_string(),
+            confidential_secret: info["clients"]["confidential"]["client_secret"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+            _child: child,
+        }
+    }
+
+    /// A configuration builder for an app at `app_url` (confidential or public client).
+    pub fn app_config(&self, app_url: &str, public: bool) -> CognitoConfigBuilder {
+        let b = leptos_cognito::config::CognitoConfig::builder()
+            .region("us-east-1")
+            .user_pool_id(self.pool_id.clone())
+            .domain(self.url.clone())
+            .redirect_url(format!("{app_url}/auth/callback"))
+            .logout_url(format!("{app_url}/"))
+            .issuer(self.issuer.clone())
+            .jwks_url(format!("{}/.well-known/jwks.json", self.issuer))
+            .scopes("openid email profile")
+            .cookie_secure(false);
+        if public {
+            b.client_id("peer-public")
+        } else {
+            b.client_id("peer-confidential")
+                .client_secret(self.confidential_secret.clone())
+        }
+    }
 }
