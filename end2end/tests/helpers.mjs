@@ -14,12 +14,12 @@ export function watchConsole(page) {
 }
 
 /** Signs in through the IdP's hosted login page and lands on `returnTo`. */
-export async function signIn(page, username, password, returnTo = '/profile') {
-  await page.goto(`/auth/login?return_to=${encodeURIComponent(returnTo)}`);
+export async function signIn(page, username, password, returnTo = '/profile', base = DEMO) {
+  await page.goto(`${base}/auth/login?return_to=${encodeURIComponent(returnTo)}`);
   await expect(page.locator('input[name="username"]')).toBeVisible();
   await page.fill('input[name="username"]', username);
   await page.fill('input[name="password"]', password);
-  const target = new URL(returnTo, DEMO);
+  const target = new URL(returnTo, base);
   await Promise.all([
     page.waitForURL((url) => url.host === target.host && url.pathname === target.pathname),
     page.click('button[type="submit"]'),

@@ -377,6 +377,7 @@ impl PeerIdp {
             .env("PEER_REDIRECT_URIS", format!("{app_url}/auth/callback"))
             .env("PEER_LOGOUT_URIS", format!("{app_url}/"))
             .env("PEER_TOKEN_TTL", token_ttl.to_string())
+            .env("PEER_EXIT_ON_STDIN_END", "1")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())

@@ -216,6 +216,8 @@ console.log(JSON.stringify({
   clients: { confidential: { client_id: 'peer-confidential', client_secret: CONFIDENTIAL_SECRET }, public: { client_id: 'peer-public' } },
 }));
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));
-// Exit when the parent (the test run) goes away.
-process.stdin.on('end', () => process.exit(0));
-process.stdin.resume();
+// With PEER_EXIT_ON_STDIN_END=1, exit when the parent (a test process) goes away.
+if (process.env.PEER_EXIT_ON_STDIN_END === '1') {
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
+}
