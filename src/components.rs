@@ -99,6 +99,16 @@ fn server_snapshot() -> AuthSnapshot {
 }
 
 /// Creates the auth context. Call once, first thing in `App`, on both sides.
+///
+/// # Example
+/// ```
+/// use leptos::prelude::*;
+/// #[component]
+/// fn App() -> impl IntoView {
+///     leptos_cognito::provide_auth(); // before any resource or Suspense
+///     view! { <p>"app"</p> }
+/// }
+/// ```
 pub fn provide_auth() -> AuthContext {
     let snapshot = SharedValue::new(server_snapshot).into_inner();
     let ctx = AuthContext {
@@ -120,12 +130,31 @@ pub fn use_auth() -> AuthContext {
 }
 
 /// The signed-in user, reactive. Identical on the server render and the first client render.
+///
+/// # Example
+/// ```
+/// use leptos::prelude::*;
+/// #[component]
+/// fn Greeting() -> impl IntoView {
+///     let user = leptos_cognito::use_user();
+///     move || user.get().map(|u| format!("Hello, {}", u.display_name()))
+/// }
+/// ```
 pub fn use_user() -> Signal<Option<CognitoUser>> {
     use_auth().user.into()
 }
 
 /// Refreshes the session now (server function `POST /auth/refresh`) and updates
 /// [`use_user`]. Call from an event handler in the browser.
+///
+/// # Example
+/// ```
+/// use leptos::prelude::*;
+/// #[component]
+/// fn Extend() -> impl IntoView {
+///     view! { <button on:click=|_| leptos_cognito::refresh_user()>"Stay signed in"</button> }
+/// }
+/// ```
 pub fn refresh_user() {
     let ctx = use_auth();
     leptos::task::spawn_local(async move {
@@ -298,20 +327,44 @@ impl NoWindow {
 }
 
 /// Renders its children only when someone is signed in.
+///
+/// # Example
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_cognito::{SignedIn, SignedOut, SignInLink, SignOutButton};
+/// #[component]
+/// fn Account() -> impl IntoView {
+///     view! {
+///         <SignedIn><SignOutButton/></SignedIn>
+///         <SignedOut><SignInLink>"Sign in"</SignInLink></SignedOut>
+///     }
+/// }
+/// ```
 #[component]
 pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
     let user = use_user();
     view! { <Show when=move || user.with(Option::is_some)>{children()}</Show> }
 }
 
-/// Renders its children only when nobody is signed in.
+/// Renders its children only when nobody is signed in (see [`SignedIn`] for an example).
 #[component]
 pub fn SignedOut(children: ChildrenFn) -> impl IntoView {
     let user = use_user();
     view! { <Show when=move || user.with(Option::is_none)>{children()}</Show> }
 }
 
-/// A link to sign-in that comes back to `return_to` (default: the current page).
+/// A link to sign-in that comes back to `return_to` (default: the current page). It is a
+/// plain link (`rel="external"`), so the router lets the browser navigate to the server route.
+///
+/// # Example
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_cognito::SignInLink;
+/// #[component]
+/// fn Cta() -> impl IntoView {
+///     view! { <SignInLink return_to="/reports" class="btn">"Sign in to see reports"</SignInLink> }
+/// }
+/// ```
 #[component]
 pub fn SignInLink(
     /// Where to return after sign-in (a same-origin path).
@@ -328,6 +381,16 @@ pub fn SignInLink(
 }
 
 /// A sign-out button: a plain POST form to `/auth/logout`, working without JavaScript.
+///
+/// # Example
+/// ```
+/// use leptos::prelude::*;
+/// use leptos_cognito::SignOutButton;
+/// #[component]
+/// fn Bye() -> impl IntoView {
+///     view! { <SignOutButton class="btn">"Log out"</SignOutButton> }
+/// }
+/// ```
 #[component]
 pub fn SignOutButton(
     /// CSS class of the button.

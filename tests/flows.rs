@@ -615,3 +615,61 @@ async fn expired_session_without_refresh_flow_is_signed_out() {
     assert_eq!(b.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(count(&app.idp.counters().refreshes), 0);
 }
+
+#[tokio::test]
+async fn tokens_the_idp_gets_wrong_are_refused_at_the_callback() {
+    use leptos_cognito::dev_idp::TokenKind;
+    type Mutation = fn(TokenKind, &mut serde_json::Value, &mut serde_json::Value);
+    let cases: Vec<(&str, Mutation)> = vec![
+        ("nonce removed", |k, _, c| {
+            if k == TokenKind::Id {
+                c.as_object_mut().unwrap().remove("nonce");
+            }
+        }),
+        ("nonce replaced", |k, _, c| {
+            if k == TokenKind::Id {
+                c["nonce"] = "attacker-nonce".into();
+            }
+        }),
+        ("id token for another client", |k, _, c| {
+            if k == TokenKind::Id {
+                c["aud"] = serde_json::json!(["leptos-cognito-demo", "other-client"]);
+            }
+        }),
+        ("access token_use swapped", |k, _, c| {
+            if k == TokenKind::Access {
+                c["token_use"] = "id".into();
+            }
+        }),
+        ("access token from another client", |k, _, c| {
+            if k == TokenKind::Access {
+                c["client_id"] = "other-client".into();
+            }
+        }),
+        ("different subjects", |k, _, c| {
+            if k == TokenKind::Id {
+                c["sub"] = "someone-else".into();
+            }
+        }),
+        ("expired", |_, _, c| {
+            c["exp"] = serde_json::json!(1_000_000);
+        }),
+        ("unknown key id", |_, h, _| {
+            h["kid"] = "not-in-the-jwks".into();
+        }),
+    ];
+    for (name, mutation) in cases {
+        let app = TestApp::start(AppOptions::default()).await;
+        app.idp.set_mutator(Some(std::sync::Arc::new(mutation)));
+        let mut b = app.browser();
+        let p = b.sign_in("alice", "alice-password", "/").await;
+        assert!(
+            p.status == StatusCode::UNAUTHORIZED || p.status == StatusCode::BAD_GATEWAY,
+            "{name}: {} {}",
+            p.status,
+            p.body
+        );
+        assert!(!b.has(ACCESS) && !b.has(ID), "{name}: no token cookie");
+        assert!(login_cookie_cleared(&b), "{name}");
+    }
+}

@@ -1,0 +1,416 @@
+//! HTTP figures of leptos_cognito, each against a baseline measured in the same run, over
+//! loopback only, bounded in count and time. Prints `name<TAB>ours<TAB>baseline<TAB>ratio`
+//! lines (`FIGURE` prefix) that `scripts/bench.sh` turns into the table of BENCHMARKS.md.
+//!
+//! Environment (set by scripts/bench.sh):
+//! - `BENCH_FLASK_PYTHON`: a python with flask-cognito-lib and gunicorn, for the comparison
+//!   with the package we replace (skipped, and said so, when unset).
+//! - `BENCH_DEMO_BIN`: the release demo binary, for the SSR figure (skipped when unset).
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::{
+    process::Stdio,
+    time::{Duration, Instant},
+};
+
+use axum::{routing::get, Json, Router};
+use common::{count, AppOptions, Browser, TestApp};
+use leptos_cognito::{CognitoUser, Policy, RequireLayer};
+
+const CONCURRENCY: usize = 16;
+
+struct Load {
+    rps: f64,
+    p50_us: f64,
+    p99_us: f64,
+    errors: usize,
+}
+
+/// `total` GET requests at fixed concurrency; every response must have `expect` status.
+async fn load(url: &str, cookie: Option<&str>, total: usize, expect: u16) -> Load {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(CONCURRENCY)
+        .build()
+        .unwrap();
+    let per = total / CONCURRENCY;
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..CONCURRENCY {
+        let (client, url, cookie) = (client.clone(), url.to_string(), cookie.map(str::to_string));
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::with_capacity(per);
+            let mut errors = 0;
+            for _ in 0..per {
+                let t = Instant::now();
+                let mut req = client.get(&url);
+                if let Some(c) = &cookie {
+                    req = req.header("cookie", c);
+                }
+                match req.send().await {
+                    Ok(r) if r.status().as_u16() == expect => {
+                        let _ = r.bytes().await;
+                    }
+                    _ => errors += 1,
+                }
+                lat.push(t.elapsed().as_secs_f64() * 1e6);
+            }
+            (lat, errors)
+        }));
+    }
+    let mut all = Vec::with_capacity(total);
+    let mut errors = 0;
+    for t in tasks {
+        let (l, e) = t.await.unwrap();
+        all.extend(l);
+        errors += e;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    all.sort_by(f64::total_cmp);
+    let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
+    Load {
+        rps: all.len() as f64 / elapsed,
+        p50_us: pct(0.50),
+        p99_us: pct(0.99),
+        errors,
+    }
+}
+
+fn figure(name: &str, ours: f64, baseline: f64, ratio: f64, target: &str) {
+    println!("FIGURE\t{name}\t{ours:.1}\t{baseline:.1}\t{ratio:.3}\t{target}");
+}
+
+fn note(text: &str) {
+    println!("NOTE\t{text}");
+}
+
+async fn me(user: CognitoUser) -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "sub": user.sub, "username": user.username, "groups": user.groups }))
+}
+
+async fn open() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "sub": "anonymous", "username": "anonymous", "groups": [] }))
+}
+
+fn cookie_header(b: &Browser) -> String {
+    b.jar
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let app = TestApp::start(AppOptions {
+        refresh: true,
+        routes: Box::new(|r: Router| {
+            r.route("/bench/open", get(open)).route(
+                "/bench/protected",
+                get(me).route_layer(RequireLayer::api(Policy::signed_in())),
+            )
+        }),
+        ..Default::default()
+    })
+    .await;
+    let mut alice = app.browser();
+    alice.sign_in("alice", "alice-password", "/").await;
+    let cookies = cookie_header(&alice);
+
+    // ---- Cookie budget ----
+    let max_set_cookie = alice
+        .last_set_cookies
+        .iter()
+        .map(String::len)
+        .max()
+        .unwrap_or(0);
+    let refresh_len = leptos_cognito::cookies::RefreshCrypto::from_secret(common::SECRET)
+        .decrypt(&alice.jar["cognito_refresh_token"])
+        .map_or(0, |t| t.len());
+    figure(
+        "cookie bytes per request (alice, refresh on)",
+        cookies.len() as f64,
+        8192.0,
+        cookies.len() as f64 / 8192.0,
+        "informative",
+    );
+    figure(
+        "largest Set-Cookie line (bytes)",
+        max_set_cookie as f64,
+        4096.0,
+        max_set_cookie as f64 / 4096.0,
+        "< 1.0",
+    );
+    note(&format!(
+        "refresh token issued by the dev IdP: {refresh_len} bytes (Cognito-sized)"
+    ));
+
+    // ---- Middleware overhead ----
+    let base = app.url.clone();
+    let protected = format!("{base}/bench/protected");
+    let open_url = format!("{base}/bench/open");
+    let _ = load(&protected, Some(&cookies), 2_000, 200).await; // warm-up
+    let _ = load(&open_url, None, 2_000, 200).await;
+    let mut best_p = Load {
+        rps: 0.0,
+        p50_us: 0.0,
+        p99_us: f64::MAX,
+        errors: 0,
+    };
+    let mut best_o = Load {
+        rps: 0.0,
+        p50_us: 0.0,
+        p99_us: f64::MAX,
+        errors: 0,
+    };
+    for _ in 0..3 {
+        let o = load(&open_url, Some(&cookies), 20_000, 200).await;
+        let p = load(&protected, Some(&cookies), 20_000, 200).await;
+        assert_eq!(o.errors + p.errors, 0, "load errors");
+        if p.rps > best_p.rps {
+            best_p = p;
+        }
+        if o.rps > best_o.rps {
+            best_o = o;
+        }
+    }
+    figure(
+        "protected vs unprotected endpoint (req/s)",
+        best_p.rps,
+        best_o.rps,
+        best_p.rps / best_o.rps,
+        ">= 0.90",
+    );
+    figure(
+        "p99 latency added by auth (us)",
+        best_p.p99_us,
+        best_o.p99_us,
+        best_p.p99_us - best_o.p99_us,
+        "<= 100 us added",
+    );
+    note(&format!(
+        "p50: protected {:.0} us, unprotected {:.0} us; concurrency {CONCURRENCY}, 20000 requests per run, best of 3",
+        best_p.p50_us, best_o.p50_us
+    ));
+
+    // ---- Cognito calls ----
+    let jwks_before = count(&app.idp.counters().jwks);
+    let l = load(&protected, Some(&cookies), 10_000, 200).await;
+    assert_eq!(l.errors, 0);
+    let jwks_after = count(&app.idp.counters().jwks);
+    figure(
+        "JWKS fetches for 10000 authenticated requests",
+        (jwks_after - jwks_before) as f64,
+        0.0,
+        0.0,
+        "0",
+    );
+
+    let flood_start = Instant::now();
+    let before = count(&app.idp.counters().jwks);
+    let mut tasks = Vec::new();
+    let client = reqwest::Client::new();
+    for i in 0..1000 {
+        let token = app.idp.sign_raw(
+            serde_json::json!({ "alg": "RS256", "kid": format!("random-kid-{i}-{}", rand_suffix()) }),
+            serde_json::json!({ "sub": "x" }),
+        );
+        let (client, url) = (client.clone(), protected.clone());
+        tasks.push(tokio::spawn(async move {
+            client
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 401);
+    }
+    let window = app.auth.config().jwks_cooldown().as_secs_f64();
+    let windows = (flood_start.elapsed().as_secs_f64() / window)
+        .ceil()
+        .max(1.0);
+    let fetched = count(&app.idp.counters().jwks) - before;
+    figure(
+        "JWKS fetches per cool-down window, 1000 random kids",
+        fetched as f64 / windows,
+        1.0,
+        fetched as f64 / windows,
+        "<= 1",
+    );
+
+    app.idp.set_lifetimes(60, 60);
+    let mut b = app.browser();
+    b.sign_in("alice", "alice-password", "/").await;
+    app.clock.advance(120);
+    let refreshes_before = count(&app.idp.counters().refreshes);
+    let session = cookie_header(&b);
+    let mut tasks = Vec::new();
+    for _ in 0..100 {
+        let (client, url, c) = (client.clone(), protected.clone(), session.clone());
+        tasks.push(tokio::spawn(async move {
+            client
+                .get(url)
+                .header("cookie", c)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 200);
+    }
+    let refreshes = count(&app.idp.counters().refreshes) - refreshes_before;
+    figure(
+        "refresh calls, 100 concurrent requests after expiry",
+        refreshes as f64,
+        1.0,
+        refreshes as f64,
+        "== 1",
+    );
+    app.clock.advance(-120);
+    app.idp.set_lifetimes(3600, 3600);
+
+    // ---- Against flask-cognito-lib ----
+    match std::env::var("BENCH_FLASK_PYTHON") {
+        Ok(python) => flask_comparison(&python, &app, &protected, &cookies).await,
+        Err(_) => note("flask-cognito-lib comparison skipped: BENCH_FLASK_PYTHON not set (run scripts/bench.sh)"),
+    }
+
+    // ---- SSR ----
+    match std::env::var("BENCH_DEMO_BIN") {
+        Ok(bin) => ssr_comparison(&bin).await,
+        Err(_) => note("SSR figure skipped: BENCH_DEMO_BIN not set (run scripts/bench.sh)"),
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(Instant::now().elapsed().as_nanos() as u64);
+    h.finish()
+}
+
+async fn wait_for(url: &str) {
+    for _ in 0..100 {
+        if reqwest::get(url).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{url} did not come up");
+}
+
+async fn flask_comparison(python: &str, app: &TestApp, protected: &str, cookies: &str) {
+    let port = free_port();
+    let client = app.idp.client();
+    let mut child = tokio::process::Command::new(python)
+        .args([
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-b",
+            &format!("127.0.0.1:{port}"),
+            "--log-level",
+            "warning",
+            "flask_app:app",
+        ])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/benches"))
+        .env("BENCH_ISSUER", app.idp.issuer())
+        .env("BENCH_JWKS_URL", app.idp.jwks_url())
+        .env("BENCH_DOMAIN", app.idp.url())
+        .env("BENCH_POOL_ID", app.idp.pool_id())
+        .env("BENCH_CLIENT_ID", client.client_id)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("gunicorn starts");
+    let flask_url = format!("http://127.0.0.1:{port}/protected");
+    wait_for(&format!("http://127.0.0.1:{port}/health")).await;
+    let access = cookies
+        .split("; ")
+        .find(|c| c.starts_with("cognito_access_token="))
+        .unwrap()
+        .to_string();
+    let probe = reqwest::Client::new()
+        .get(&flask_url)
+        .header("cookie", &access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        probe.status(),
+        200,
+        "flask-cognito-lib accepts the dev IdP's token"
+    );
+    let flask = load(&flask_url, Some(&access), 800, 200).await;
+    let ours = load(protected, Some(cookies), 20_000, 200).await;
+    assert_eq!(flask.errors + ours.errors, 0);
+    figure(
+        "req/s vs flask-cognito-lib (gunicorn, 2 workers)",
+        ours.rps,
+        flask.rps,
+        ours.rps / flask.rps,
+        ">= 50",
+    );
+    note(&format!(
+        "flask-cognito-lib p50 {:.0} us (fetches the JWKS on every request); ours p50 {:.0} us",
+        flask.p50_us, ours.p50_us
+    ));
+    let _ = child.kill().await;
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn ssr_comparison(bin: &str) {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/target/site");
+    let start = |port: u16, disabled: bool| {
+        tokio::process::Command::new(bin)
+            .env("LEPTOS_SITE_ROOT", root)
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "error")
+            .env("AWS_COGNITO_DISABLED", disabled.to_string())
+            .env("SECRET_KEY", "bench-secret-key-bench-secret-key-0123456789")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("demo starts")
+    };
+    let (p_on, p_off) = (free_port(), free_port());
+    let _on = start(p_on, false);
+    let _off = start(p_off, true);
+    let (on, off) = (
+        format!("http://127.0.0.1:{p_on}"),
+        format!("http://127.0.0.1:{p_off}"),
+    );
+    wait_for(&format!("{on}/")).await;
+    wait_for(&format!("{off}/")).await;
+    let mut alice = Browser::new(&on);
+    alice.sign_in("alice", "alice-password", "/profile").await;
+    let cookies = cookie_header(&alice);
+    let _ = load(&format!("{on}/profile"), Some(&cookies), 1_000, 200).await;
+    let _ = load(&format!("{off}/profile"), None, 1_000, 200).await;
+    let signed_in = load(&format!("{on}/profile"), Some(&cookies), 6_000, 200).await;
+    let disabled = load(&format!("{off}/profile"), None, 6_000, 200).await;
+    figure(
+        "SSR /profile signed in vs auth disabled (req/s)",
+        signed_in.rps,
+        disabled.rps,
+        signed_in.rps / disabled.rps,
+        ">= 0.90",
+    );
+}

@@ -1,0 +1,94 @@
+//! Micro-benchmarks of token verification (criterion).
+//!
+//! - `rsa_verify_raw`: one RSA-2048 PKCS#1 v1.5 SHA-256 signature check with aws-lc-rs, the
+//!   crypto backend jsonwebtoken uses here: the physical floor of a full verification.
+//! - `verify_full`: a complete access-token verification (parse, key lookup, RS256, claims),
+//!   without the verified-token cache.
+//! - `verify_cached`: authenticating a repeat request with an already-verified token.
+//!
+//! `scripts/bench.sh` turns the estimates into ratios (see BENCHMARKS.md).
+
+use std::{sync::Arc, time::Duration};
+
+use aws_lc_rs::signature::{RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use criterion::{criterion_group, criterion_main, Criterion};
+use leptos_cognito::{
+    dev_idp::{DevIdp, DevIdpOptions, TokenKind},
+    http_client::build_client,
+    jwks::JwksCache,
+    verify::{Expectations, TokenVerifier},
+};
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (idp, token, verifier, jwk) = rt.block_on(async {
+        let idp = DevIdp::start(DevIdpOptions::default()).await.unwrap();
+        let token = idp.mint(TokenKind::Access, "alice", serde_json::json!({}));
+        let jwks = Arc::new(JwksCache::new(
+            idp.jwks_url().parse().unwrap(),
+            build_client(Duration::from_secs(1), Duration::from_secs(2)),
+            Duration::from_secs(10),
+        ));
+        let verifier = TokenVerifier::new(
+            Expectations {
+                issuer: idp.issuer(),
+                client_id: idp.client().client_id,
+                leeway: Duration::ZERO,
+                clock: idp.clock(),
+            },
+            jwks,
+        );
+        verifier.verify_access(&token).await.unwrap();
+        let set: serde_json::Value = reqwest::get(idp.jwks_url())
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let kid = idp.access_kid();
+        let jwk = set["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["kid"] == kid)
+            .unwrap()
+            .clone();
+        (idp, token, verifier, jwk)
+    });
+    let n = URL_SAFE_NO_PAD.decode(jwk["n"].as_str().unwrap()).unwrap();
+    let e = URL_SAFE_NO_PAD.decode(jwk["e"].as_str().unwrap()).unwrap();
+    let (input, sig) = token.rsplit_once('.').unwrap();
+    let sig = URL_SAFE_NO_PAD.decode(sig).unwrap();
+    let key = RsaPublicKeyComponents {
+        n: &n[..],
+        e: &e[..],
+    };
+
+    let mut g = c.benchmark_group("verify");
+    g.measurement_time(Duration::from_secs(4))
+        .warm_up_time(Duration::from_secs(1));
+    g.bench_function("rsa_verify_raw", |b| {
+        b.iter(|| {
+            key.verify(&RSA_PKCS1_2048_8192_SHA256, input.as_bytes(), &sig)
+                .unwrap()
+        })
+    });
+    g.bench_function("verify_full", |b| {
+        b.iter(|| {
+            rt.block_on(verifier.verify_access_uncached(&token))
+                .unwrap()
+        })
+    });
+    g.bench_function("verify_cached", |b| {
+        b.iter(|| rt.block_on(verifier.verify_access(&token)).unwrap())
+    });
+    g.finish();
+    drop(idp);
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
