@@ -150,7 +150,9 @@ impl CognitoClient {
         }
     }
 
-    fn post(&self, url: &url::Url, form: &[(&str, &str)]) -> reqwest::RequestBuilder {
+    /// POSTs a form (with client authentication) and returns the successful body, or the
+    /// classified error.
+    async fn post_form(&self, url: &url::Url, form: &[(&str, &str)]) -> Result<Vec<u8>, IdpError> {
         let mut req = self
             .http
             .post(url.clone())
@@ -159,7 +161,14 @@ impl CognitoClient {
         if let Some(auth) = &self.basic_auth {
             req = req.header(http::header::AUTHORIZATION, auth);
         }
-        req
+        let response = req.send().await.map_err(HttpError::from)?;
+        let status = response.status();
+        let body = read_capped(response, MAX_TOKEN_RESPONSE_BYTES).await?;
+        if status.is_success() {
+            Ok(body)
+        } else {
+            Err(error_from(status, &body))
+        }
     }
 
     /// Exchanges an authorization code (with its PKCE verifier) for tokens.
@@ -195,23 +204,13 @@ impl CognitoClient {
     }
 
     async fn token_call(&self, form: &[(&str, &str)]) -> Result<TokenResponse, IdpError> {
-        let response = self
-            .post(&self.token_url, form)
-            .send()
-            .await
-            .map_err(HttpError::from)?;
-        let status = response.status();
-        let body = read_capped(response, MAX_TOKEN_RESPONSE_BYTES).await?;
-        if status.is_success() {
-            let tokens: TokenResponse = serde_json::from_slice(&body).map_err(|_| {
-                IdpError::BadResponse("token response is not the expected JSON".into())
-            })?;
-            if tokens.access_token.is_empty() {
-                return Err(IdpError::BadResponse("empty access token".into()));
-            }
-            return Ok(tokens);
+        let body = self.post_form(&self.token_url, form).await?;
+        let tokens: TokenResponse = serde_json::from_slice(&body)
+            .map_err(|_| IdpError::BadResponse("token response is not the expected JSON".into()))?;
+        if tokens.access_token.is_empty() {
+            return Err(IdpError::BadResponse("empty access token".into()));
         }
-        Err(error_from(status, &body))
+        Ok(tokens)
     }
 
     /// Revokes a refresh token (RFC 7009). Cognito answers 200 for unknown tokens too.
@@ -225,17 +224,7 @@ impl CognitoClient {
         ];
         // Confidential clients authenticate with Basic; `client_id` in the body is harmless
         // for them and required for public clients.
-        let response = self
-            .post(&self.revoke_url, &form)
-            .send()
-            .await
-            .map_err(HttpError::from)?;
-        let status = response.status();
-        let body = read_capped(response, MAX_TOKEN_RESPONSE_BYTES).await?;
-        if status.is_success() {
-            return Ok(());
-        }
-        Err(error_from(status, &body))
+        self.post_form(&self.revoke_url, &form).await.map(|_| ())
     }
 }
 

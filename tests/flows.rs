@@ -28,11 +28,7 @@ fn login_cookie_cleared(b: &Browser) -> bool {
 
 #[tokio::test]
 async fn alice_signs_in_sees_protected_pages_and_signs_out() {
-    let app = TestApp::start(AppOptions {
-        refresh: true,
-        ..Default::default()
-    })
-    .await;
+    let app = TestApp::start(AppOptions::refreshing()).await;
     let mut b = app.browser();
 
     let done = b.sign_in("alice", "alice-password", "/private?tab=1").await;
@@ -416,11 +412,7 @@ async fn bearer_tokens_are_verified_like_cookies() {
 
 #[tokio::test]
 async fn logout_is_post_only_and_same_origin_only() {
-    let app = TestApp::start(AppOptions {
-        refresh: true,
-        ..Default::default()
-    })
-    .await;
+    let app = TestApp::start(AppOptions::refreshing()).await;
     let mut b = app.browser();
     b.sign_in("alice", "alice-password", "/").await;
     let get = b.get("/auth/logout").await;
@@ -457,11 +449,7 @@ async fn logout_is_post_only_and_same_origin_only() {
 
 #[tokio::test]
 async fn failed_revoke_still_logs_out_locally() {
-    let app = TestApp::start(AppOptions {
-        refresh: true,
-        ..Default::default()
-    })
-    .await;
+    let app = TestApp::start(AppOptions::refreshing()).await;
     let mut b = app.browser();
     b.sign_in("alice", "alice-password", "/").await;
     // Stop the IdP: the revoke call cannot succeed.
@@ -491,14 +479,7 @@ async fn two_logins_in_two_tabs_do_not_corrupt_each_other() {
 
 #[tokio::test]
 async fn expired_session_is_refreshed_once_for_concurrent_requests() {
-    let app = TestApp::start(AppOptions {
-        refresh: true,
-        ..Default::default()
-    })
-    .await;
-    app.idp.set_lifetimes(300, 300);
-    let mut b = app.browser();
-    b.sign_in("alice", "alice-password", "/").await;
+    let (app, b) = alice_with_short_tokens(AppOptions::refreshing(), false).await;
     let old_access = b.jar[ACCESS].clone();
     app.clock.advance(600);
     let mut tasks = Vec::new();
@@ -526,15 +507,7 @@ async fn expired_session_is_refreshed_once_for_concurrent_requests() {
 
 #[tokio::test]
 async fn rotated_refresh_tokens_replace_the_old_one() {
-    let app = TestApp::start(AppOptions {
-        refresh: true,
-        ..Default::default()
-    })
-    .await;
-    app.idp.set_lifetimes(300, 300);
-    app.idp.set_refresh_rotation(true);
-    let mut b = app.browser();
-    b.sign_in("alice", "alice-password", "/").await;
+    let (app, mut b) = alice_with_short_tokens(AppOptions::refreshing(), true).await;
     let old_refresh_cookie = b.jar[REFRESH].clone();
     app.clock.advance(600);
     let p = b.get("/api/me").await;
@@ -555,14 +528,7 @@ async fn rotated_refresh_tokens_replace_the_old_one() {
 
 #[tokio::test]
 async fn refused_refresh_signs_out_cleanly() {
-    let app = TestApp::start(AppOptions {
-        refresh: true,
-        ..Default::default()
-    })
-    .await;
-    app.idp.set_lifetimes(300, 300);
-    let mut b = app.browser();
-    b.sign_in("alice", "alice-password", "/").await;
+    let (app, mut b) = alice_with_short_tokens(AppOptions::refreshing(), false).await;
     app.idp.revoke_user_sessions("alice");
     app.clock.advance(600);
     let p = b.get("/api/me").await;
@@ -576,14 +542,7 @@ async fn refused_refresh_signs_out_cleanly() {
 
 #[tokio::test]
 async fn unreachable_cognito_during_refresh_gives_503_and_keeps_cookies() {
-    let app = TestApp::start(AppOptions {
-        refresh: true,
-        ..Default::default()
-    })
-    .await;
-    app.idp.set_lifetimes(300, 300);
-    let mut b = app.browser();
-    b.sign_in("alice", "alice-password", "/").await;
+    let (app, mut b) = alice_with_short_tokens(AppOptions::refreshing(), false).await;
     let jar = b.jar.clone();
     app.clock.advance(600);
     app.idp.fail_token_endpoint(Failure::Status(503), true);
@@ -603,10 +562,7 @@ async fn unreachable_cognito_during_refresh_gives_503_and_keeps_cookies() {
 
 #[tokio::test]
 async fn expired_session_without_refresh_flow_is_signed_out() {
-    let app = TestApp::start(AppOptions::default()).await;
-    app.idp.set_lifetimes(300, 300);
-    let mut b = app.browser();
-    b.sign_in("alice", "alice-password", "/").await;
+    let (app, mut b) = alice_with_short_tokens(AppOptions::default(), false).await;
     assert!(
         !b.has(REFRESH),
         "no refresh cookie without the refresh flow"
@@ -672,4 +628,14 @@ async fn tokens_the_idp_gets_wrong_are_refused_at_the_callback() {
         assert!(!b.has(ACCESS) && !b.has(ID), "{name}: no token cookie");
         assert!(login_cookie_cleared(&b), "{name}");
     }
+}
+
+/// An app whose tokens live 300 s, with alice signed in.
+async fn alice_with_short_tokens(options: AppOptions, rotation: bool) -> (TestApp, Browser) {
+    let app = TestApp::start(options).await;
+    app.idp.set_lifetimes(300, 300);
+    app.idp.set_refresh_rotation(rotation);
+    let mut b = app.browser();
+    b.sign_in("alice", "alice-password", "/").await;
+    (app, b)
 }

@@ -24,6 +24,16 @@ pub struct AppOptions {
     pub routes: Box<dyn FnOnce(Router) -> Router + Send>,
 }
 
+impl AppOptions {
+    /// Defaults with the refresh flow on.
+    pub fn refreshing() -> Self {
+        Self {
+            refresh: true,
+            ..Self::default()
+        }
+    }
+}
+
 impl Default for AppOptions {
     fn default() -> Self {
         Self {
