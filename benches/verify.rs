@@ -69,7 +69,7 @@ fn bench(c: &mut Criterion) {
     };
 
     let mut g = c.benchmark_group("verify");
-    g.measurement_time(Duration::from_secs(4))
+    g.measurement_time(Duration::from_secs(3))
         .warm_up_time(Duration::from_secs(1));
     g.bench_function("rsa_verify_raw", |b| {
         b.iter(|| {
