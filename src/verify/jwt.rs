@@ -12,10 +12,13 @@ pub const MAX_TOKEN_LEN: usize = 16 * 1024;
 /// The header fields the verifier reads. Others are ignored; `jku`, `x5u`, `jwk` and `x5c` are
 /// never used to find a key (keys come only from the configured JWKS).
 #[derive(Debug, Deserialize)]
-pub(crate) struct Header {
-    pub alg: Option<String>,
-    pub kid: Option<serde_json::Value>,
-    pub crit: Option<serde_json::Value>,
+pub(crate) struct Header<'a> {
+    #[serde(borrow)]
+    pub alg: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    pub kid: Option<std::borrow::Cow<'a, str>>,
+    /// Only its presence matters.
+    pub crit: Option<serde::de::IgnoredAny>,
 }
 
 /// A token split into its parts; the signature is not checked yet.
@@ -63,7 +66,7 @@ impl<'a> Decomposed<'a> {
             None => return Err(VerifyError::Malformed("header has no alg")),
         }
         let kid = match header.kid {
-            Some(serde_json::Value::String(k)) if !k.is_empty() && k.len() <= 256 => k,
+            Some(k) if !k.is_empty() && k.len() <= 256 => k.into_owned(),
             Some(_) => return Err(VerifyError::Malformed("kid is not a short string")),
             None => return Err(VerifyError::MissingKid),
         };
