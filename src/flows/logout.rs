@@ -18,15 +18,28 @@ use url::Url;
 use super::see_other;
 use crate::{pages, CognitoAuth};
 
-/// Whether the request comes from our own origin (CSRF defence with Fetch Metadata / Origin).
-/// Requests carrying neither header (non-browser clients) are accepted.
+/// Whether the request comes from our own origin (CSRF defence): `Sec-Fetch-Site` when the
+/// browser sends it, else `Origin`, else the `Referer`'s origin. Requests carrying none of them
+/// (non-browser clients) are accepted.
 pub fn is_same_origin(headers: &HeaderMap, app_origin: &str) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        return matches!(site, "same-origin" | "none");
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return matches!(site.to_str(), Ok("same-origin" | "none"));
     }
-    match headers.get(header::ORIGIN).map(|v| v.to_str()) {
-        Some(Ok(origin)) => origin.eq_ignore_ascii_case(app_origin),
-        Some(Err(_)) => false,
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        return origin
+            .to_str()
+            .is_ok_and(|o| o.eq_ignore_ascii_case(app_origin));
+    }
+    match headers.get(header::REFERER) {
+        Some(referer) => referer
+            .to_str()
+            .ok()
+            .and_then(|r| Url::parse(r).ok())
+            .is_some_and(|u| {
+                u.origin()
+                    .ascii_serialization()
+                    .eq_ignore_ascii_case(app_origin)
+            }),
         None => true,
     }
 }
@@ -111,6 +124,15 @@ mod tests {
             o
         ));
         assert!(!is_same_origin(&h(&[("origin", "null")]), o));
+        assert!(!is_same_origin(
+            &h(&[("referer", "https://evil.example/page")]),
+            o
+        ));
+        assert!(is_same_origin(
+            &h(&[("referer", "http://127.0.0.1:3000/profile")]),
+            o
+        ));
+        assert!(!is_same_origin(&h(&[("referer", "not a url")]), o));
         assert!(is_same_origin(&h(&[]), o));
     }
 }
