@@ -33,7 +33,7 @@ use std::{collections::HashMap, fmt, time::Duration};
 use url::Url;
 
 /// Minimum length, in bytes, of `SECRET_KEY` outside development mode.
-pub const MIN_SECRET_KEY_LEN: usize = 32;
+pub const MIN_SECRET_KEY_LEN: usize = 16;
 
 /// The `SameSite` attribute of the token cookies (`AWS_COGNITO_COOKIE_SAMESITE`).
 ///
@@ -318,8 +318,10 @@ impl CognitoConfig {
     }
 
     fn endpoint(&self, path: &str) -> Url {
+        // The domain's own path (none at Cognito) is kept: `{domain}{path}`, as flask-cognito-lib.
         let mut url = self.domain.clone();
-        url.set_path(path);
+        let base = url.path().trim_end_matches('/').to_string();
+        url.set_path(&format!("{base}{path}"));
         url
     }
     /// `{domain}/oauth2/authorize`.
@@ -685,7 +687,11 @@ impl CognitoConfigBuilder {
         }
 
         let secret_key = match self.raw.get("SECRET_KEY").filter(|s| !s.is_empty()) {
-            Some(k) if k.len() >= MIN_SECRET_KEY_LEN && distinct_bytes(k) >= 8 => {
+            Some(k)
+                if k.len() >= MIN_SECRET_KEY_LEN
+                    && distinct_bytes(k) >= 8
+                    && !is_placeholder(k) =>
+            {
                 Some(Secret::new(k.clone()))
             }
             Some(k) if self.dev_mode => {
@@ -698,7 +704,7 @@ impl CognitoConfigBuilder {
             Some(_) => {
                 p.push(
                     "SECRET_KEY",
-                    format!("too weak: use at least {MIN_SECRET_KEY_LEN} random bytes (e.g. `openssl rand -base64 48`)"),
+                    format!("too weak: use at least {MIN_SECRET_KEY_LEN} random characters (e.g. `openssl rand -base64 48`)"),
                 );
                 None
             }
@@ -804,6 +810,26 @@ impl CognitoConfigBuilder {
     }
 }
 
+/// Well-known example values that must never protect real cookies.
+fn is_placeholder(k: &str) -> bool {
+    let l = k.to_ascii_lowercase();
+    [
+        "changeme",
+        "change-me",
+        "secret",
+        "password",
+        "your-secret",
+        "example",
+        "development",
+    ]
+    .iter()
+    .any(|p| {
+        l.trim_matches(|c: char| !c.is_ascii_alphanumeric())
+            .starts_with(p)
+            && l.len() < 24
+    })
+}
+
 fn distinct_bytes(s: &str) -> usize {
     let mut seen = [false; 256];
     s.bytes().for_each(|b| seen[b as usize] = true);
@@ -891,12 +917,12 @@ impl Problems {
         }
         match Url::parse(&raw) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
-                if base_only && (u.path() != "/" || raw.ends_with('/') || u.query().is_some()) {
-                    self.push(
-                        var,
-                        format!("{raw:?} must be a base URL without path, query or trailing slash"),
-                    );
+                if base_only && u.query().is_some() {
+                    self.push(var, format!("{raw:?} must be a base URL without a query"));
                     return None;
+                }
+                if base_only && raw.ends_with('/') {
+                    tracing::warn!("{var} ends with '/': ignoring the trailing slash");
                 }
                 if u.fragment().is_some() {
                     self.push(var, format!("{raw:?} must not have a #fragment"));
@@ -1053,9 +1079,40 @@ mod tests {
     }
 
     #[test]
-    fn domain_with_trailing_slash_is_rejected() {
-        let err = with(&[("AWS_COGNITO_DOMAIN", "https://x.example/")]).unwrap_err();
+    fn domain_trailing_slash_is_tolerated_and_paths_kept() {
+        let c = with(&[("AWS_COGNITO_DOMAIN", "https://x.example/")]).unwrap();
+        assert_eq!(
+            c.token_endpoint().as_str(),
+            "https://x.example/oauth2/token"
+        );
+        let c = with(&[("AWS_COGNITO_DOMAIN", "http://127.0.0.1:9000/idp/")]).unwrap();
+        assert_eq!(
+            c.token_endpoint().as_str(),
+            "http://127.0.0.1:9000/idp/oauth2/token"
+        );
+        assert!(c
+            .logout_endpoint()
+            .as_str()
+            .starts_with("http://127.0.0.1:9000/idp/logout?client_id="));
+        let err = with(&[("AWS_COGNITO_DOMAIN", "https://x.example?a=b")]).unwrap_err();
         assert_eq!(err.problems()[0].variable, "AWS_COGNITO_DOMAIN");
+    }
+
+    #[test]
+    fn weak_secret_keys_are_refused() {
+        for weak in [
+            "very-secure",
+            "aaaaaaaaaaaaaaaaaaaaaaaa",
+            "changeme-changeme",
+            "secret_key_123456",
+        ] {
+            let err = with(&[("SECRET_KEY", weak)]).unwrap_err();
+            assert_eq!(err.problems()[0].variable, "SECRET_KEY", "{weak}");
+        }
+        assert!(
+            with(&[("SECRET_KEY", "Zx8_q2LmP0vR7tYwK1nB3c")]).is_ok(),
+            "22-char random token"
+        );
     }
 
     #[test]
