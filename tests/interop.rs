@@ -202,7 +202,7 @@ async fn refresh_after_expiry(kind: Kind) {
     let e = env(
         kind,
         Opts {
-            token_ttl: 2,
+            token_ttl: 4,
             ..Default::default()
         },
     )
@@ -210,7 +210,7 @@ async fn refresh_after_expiry(kind: Kind) {
     let mut b = e.browser();
     b.sign_in("alice", "alice-password", "/").await;
     let old = b.jar["cognito_access_token"].clone();
-    tokio::time::sleep(Duration::from_millis(2600)).await;
+    tokio::time::sleep(Duration::from_millis(5200)).await;
     let mut tasks = Vec::new();
     for _ in 0..10 {
         let mut t = b.clone();

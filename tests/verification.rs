@@ -33,7 +33,7 @@ async fn setup(leeway: u64) -> Setup {
     let jwks = Arc::new(JwksCache::new(
         idp.jwks_url().parse().unwrap(),
         build_client(Duration::from_millis(500), Duration::from_millis(1500)),
-        Duration::from_millis(400),
+        Duration::from_millis(1000),
     ));
     let verifier = Arc::new(TokenVerifier::new(
         Expectations {
@@ -442,7 +442,7 @@ async fn unknown_kids_cause_one_refetch_then_a_cooldown() {
     // Known keys keep working during the cool-down.
     s.verifier.verify_access(&good).await.unwrap();
     // After the cool-down one more re-fetch is allowed.
-    tokio::time::sleep(Duration::from_millis(450)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     let t = s
         .idp
         .sign_raw(json!({ "alg": "RS256", "kid": "forged-late" }), claims);
@@ -457,7 +457,7 @@ async fn rotated_keys_are_picked_up_without_restart() {
         .verify_access(&s.idp.mint(TokenKind::Access, "alice", json!({})))
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(450)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     s.idp.rotate_keys(false);
     let t = s.idp.mint(TokenKind::Access, "alice", json!({}));
     s.verifier.verify_access(&t).await.unwrap();
@@ -472,7 +472,7 @@ async fn cached_keys_keep_working_while_the_jwks_endpoint_is_down() {
     s.idp.set_jwks_down(true);
     let t2 = s.idp.mint(TokenKind::Access, "bob", json!({}));
     s.verifier.verify_access(&t2).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(450)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     let forged = s
         .idp
         .sign_raw(json!({ "alg": "RS256", "kid": "rotated-in" }), json!({}));
