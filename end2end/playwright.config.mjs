@@ -11,6 +11,18 @@ export const DEMO = process.env.DEMO_URL ?? 'http://127.0.0.1:3000';
 export const PEER_DEMO = 'http://127.0.0.1:3100';
 export const PEER_IDP = 'http://127.0.0.1:3105';
 
+/** The release demo on `url`, with extra environment (none: the embedded dev IdP). */
+const demo = (url, env = {}) => ({
+  command: 'target/release/leptos_cognito_demo',
+  cwd: '..',
+  url: `${url}/`,
+  timeout: 60_000,
+  reuseExistingServer: false,
+  stdout: 'ignore',
+  stderr: 'pipe',
+  env: { LEPTOS_SITE_ROOT: 'target/site', LEPTOS_SITE_ADDR: new URL(url).host, RUST_LOG: 'warn', ...env },
+});
+
 export default defineConfig({
   testDir: './tests',
   timeout: 30_000,
@@ -25,20 +37,7 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: process.env.DEMO_URL ? undefined : [
-    {
-      command: 'target/release/leptos_cognito_demo',
-      cwd: '..',
-      url: 'http://127.0.0.1:3000/',
-      timeout: 60_000,
-      reuseExistingServer: false,
-      stdout: 'ignore',
-      stderr: 'pipe',
-      env: {
-        LEPTOS_SITE_ROOT: 'target/site',
-        LEPTOS_SITE_ADDR: '127.0.0.1:3000',
-        RUST_LOG: 'warn',
-      },
-    },
+    demo('http://127.0.0.1:3000'),
     // panva oidc-provider shaped like Cognito, and a second demo configured for it.
     {
       command: 'node server.mjs',
@@ -53,31 +52,19 @@ export default defineConfig({
         PEER_LOGOUT_URIS: `${PEER_DEMO}/`,
       },
     },
-    {
-      command: 'target/release/leptos_cognito_demo',
-      cwd: '..',
-      url: `${PEER_DEMO}/`,
-      timeout: 60_000,
-      reuseExistingServer: false,
-      stdout: 'ignore',
-      stderr: 'pipe',
-      env: {
-        LEPTOS_SITE_ROOT: 'target/site',
-        LEPTOS_SITE_ADDR: '127.0.0.1:3100',
-        RUST_LOG: 'warn',
-        AWS_REGION: 'us-east-1',
-        AWS_COGNITO_USER_POOL_ID: 'us-east-1_PeerPool',
-        AWS_COGNITO_USER_POOL_CLIENT_ID: 'peer-confidential',
-        AWS_COGNITO_USER_POOL_CLIENT_SECRET: 'peer-confidential-secret-0123456789',
-        AWS_COGNITO_DOMAIN: PEER_IDP,
-        AWS_COGNITO_ISSUER: `${PEER_IDP}/us-east-1_PeerPool`,
-        AWS_COGNITO_REDIRECT_URL: `${PEER_DEMO}/auth/callback`,
-        AWS_COGNITO_LOGOUT_URL: `${PEER_DEMO}/`,
-        AWS_COGNITO_SCOPES: 'openid email profile',
-        AWS_COGNITO_COOKIE_SECURE: 'false',
-        AWS_COGNITO_REFRESH_FLOW_ENABLED: 'true',
-        SECRET_KEY: 'playwright-peer-demo-secret-key-0123456789abcdef',
-      },
-    },
+    demo(PEER_DEMO, {
+      AWS_REGION: 'us-east-1',
+      AWS_COGNITO_USER_POOL_ID: 'us-east-1_PeerPool',
+      AWS_COGNITO_USER_POOL_CLIENT_ID: 'peer-confidential',
+      AWS_COGNITO_USER_POOL_CLIENT_SECRET: 'peer-confidential-secret-0123456789',
+      AWS_COGNITO_DOMAIN: PEER_IDP,
+      AWS_COGNITO_ISSUER: `${PEER_IDP}/us-east-1_PeerPool`,
+      AWS_COGNITO_REDIRECT_URL: `${PEER_DEMO}/auth/callback`,
+      AWS_COGNITO_LOGOUT_URL: `${PEER_DEMO}/`,
+      AWS_COGNITO_SCOPES: 'openid email profile',
+      AWS_COGNITO_COOKIE_SECURE: 'false',
+      AWS_COGNITO_REFRESH_FLOW_ENABLED: 'true',
+      SECRET_KEY: 'playwright-peer-demo-secret-key-0123456789abcdef',
+    }),
   ],
 });
