@@ -283,9 +283,10 @@ pub fn Protected(
                 },
                 (!ctx.unavailable).then_some(login.as_str()),
             );
-            #[cfg(not(feature = "ssr"))]
+            // Client-side navigation to a protected page: leave for sign-in.
+            #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
             if !ctx.unavailable {
-                if let Some(w) = web_window() {
+                if let Some(w) = web_sys::window() {
                     let _ = w.location().assign(&login);
                 }
             }
@@ -301,28 +302,6 @@ pub fn Protected(
                 </p>
             })
         }
-    }
-}
-
-#[cfg(all(not(feature = "ssr"), feature = "hydrate"))]
-fn web_window() -> Option<web_sys::Window> {
-    web_sys::window()
-}
-
-#[cfg(all(not(feature = "ssr"), not(feature = "hydrate")))]
-fn web_window() -> Option<NoWindow> {
-    None
-}
-
-#[cfg(all(not(feature = "ssr"), not(feature = "hydrate")))]
-struct NoWindow;
-#[cfg(all(not(feature = "ssr"), not(feature = "hydrate")))]
-impl NoWindow {
-    fn location(&self) -> NoWindow {
-        NoWindow
-    }
-    fn assign(&self, _: &str) -> Result<(), ()> {
-        Ok(())
     }
 }
 

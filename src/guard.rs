@@ -101,8 +101,8 @@ impl Denial {
         }
     }
 
-    /// The JSON response for APIs. `_page` is reserved for content negotiation.
-    pub fn api_response(self, _page: bool) -> Response {
+    /// The JSON response for APIs.
+    pub fn api_response(self) -> Response {
         let mut res = (
             self.status(),
             Json(serde_json::json!({ "error": self.code(), "message": self.message() })),
@@ -258,7 +258,7 @@ where
             }
             Err(denial) => {
                 let res = match self.mode {
-                    GuardMode::Api => denial.api_response(false),
+                    GuardMode::Api => denial.api_response(),
                     GuardMode::Page => {
                         let pq = req
                             .uri()

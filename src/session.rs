@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use axum::{
     extract::{FromRequestParts, OptionalFromRequestParts},
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use http::request::Parts;
 
@@ -93,20 +93,20 @@ impl<S: Send + Sync> FromRequestParts<S> for AuthState {
     }
 }
 
+/// The verified session of the request, or the API response refusing it (401/503).
+fn session_or_denial(parts: &Parts) -> Result<Arc<Session>, Response> {
+    match parts.extensions.get::<AuthState>() {
+        Some(AuthState::SignedIn(s)) => Ok(s.clone()),
+        Some(AuthState::Unavailable) => Err(Denial::Unavailable.api_response()),
+        Some(AuthState::InvalidBearer) => Err(Denial::InvalidToken.api_response()),
+        Some(AuthState::SignedOut) | None => Err(Denial::Unauthenticated.api_response()),
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for CognitoUser {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let state = parts
-            .extensions
-            .get::<AuthState>()
-            .cloned()
-            .unwrap_or_default();
-        match state {
-            AuthState::SignedIn(s) => Ok(s.user.clone()),
-            AuthState::Unavailable => Err(Denial::Unavailable.api_response(false)),
-            AuthState::InvalidBearer => Err(Denial::InvalidToken.api_response(false)),
-            AuthState::SignedOut => Err(Denial::Unauthenticated.api_response(false)),
-        }
+        session_or_denial(parts).map(|s| s.user.clone())
     }
 }
 
@@ -123,11 +123,6 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for CognitoUser {
 impl<S: Send + Sync> FromRequestParts<S> for Session {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        match parts.extensions.get::<AuthState>() {
-            Some(AuthState::SignedIn(s)) => Ok(Session::clone(s)),
-            Some(AuthState::Unavailable) => Err(Denial::Unavailable.api_response(false)),
-            Some(AuthState::InvalidBearer) => Err(Denial::InvalidToken.api_response(false)),
-            _ => Err(Denial::Unauthenticated.api_response(false).into_response()),
-        }
+        session_or_denial(parts).map(|s| Session::clone(&s))
     }
 }

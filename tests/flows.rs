@@ -52,12 +52,7 @@ async fn alice_signs_in_sees_protected_pages_and_signs_out() {
     let page = b.get("/private?tab=1").await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.body, "private page of alice");
-    let me = b.get("/api/me").await;
-    assert_eq!(me.status, StatusCode::OK);
-    let json: serde_json::Value = serde_json::from_str(&me.body).unwrap();
-    assert_eq!(json["username"], "alice");
-    assert_eq!(json["email"], "alice@example.com");
-    assert_eq!(json["groups"], serde_json::json!(["admins"]));
+    common::assert_me_is_alice(&mut b).await;
     assert_eq!(b.get("/admin").await.status, StatusCode::OK);
 
     let out = b.logout().await;

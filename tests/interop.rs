@@ -162,12 +162,7 @@ async fn sign_in_protected_page_and_sign_out_with_revoke(kind: Kind) {
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{kind:?}: {}", p.body);
     assert_eq!(p.location.as_deref(), Some("/private"));
     assert_eq!(b.get("/private").await.body, "private page of alice");
-    let me = b.get("/api/me").await;
-    assert_eq!(me.status, StatusCode::OK);
-    let json: serde_json::Value = serde_json::from_str(&me.body).unwrap();
-    assert_eq!(json["username"], "alice");
-    assert_eq!(json["email"], "alice@example.com");
-    assert_eq!(json["groups"], serde_json::json!(["admins"]));
+    common::assert_me_is_alice(&mut b).await;
 
     let refresh = refresh_token_of(&b);
     let out = b.logout().await;

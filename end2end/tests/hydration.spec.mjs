@@ -48,3 +48,14 @@ test('refreshing the session updates the page without a reload', async ({ page }
   expect(documents).toEqual([]);
   expect(problems).toEqual([]);
 });
+
+test('client-side navigation to a protected page while signed out goes to sign-in', async ({ page }) => {
+  await page.goto('/');
+  await waitForHydration(page);
+  await Promise.all([
+    page.waitForURL(/\/oauth2\/authorize|\/login/),
+    page.locator('nav').getByRole('link', { name: 'Profile' }).click(),
+  ]);
+  await expect(page.locator('input[name="username"]')).toBeVisible();
+  expect(new URL(page.url()).searchParams.get('redirect_uri')).toContain('/auth/callback');
+});

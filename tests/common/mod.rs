@@ -2,7 +2,7 @@
 //! non-redirect-following browser to drive it.
 #![allow(dead_code)]
 
-use std::{collections::BTreeMap, sync::Arc, time::Duration};
+use std::{collections::BTreeMap, time::Duration};
 
 use axum::{response::IntoResponse, routing::get, Json, Router};
 use leptos_cognito::{
@@ -359,8 +359,14 @@ pub fn count(c: &std::sync::atomic::AtomicU64) -> u64 {
     c.load(std::sync::atomic::Ordering::SeqCst)
 }
 
-pub fn arc<T>(t: T) -> Arc<T> {
-    Arc::new(t)
+/// Asserts that `/api/me` answers alice's profile.
+pub async fn assert_me_is_alice(b: &mut Browser) {
+    let me = b.get("/api/me").await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.body);
+    let json: serde_json::Value = serde_json::from_str(&me.body).unwrap();
+    assert_eq!(json["username"], "alice");
+    assert_eq!(json["email"], "alice@example.com");
+    assert_eq!(json["groups"], serde_json::json!(["admins"]));
 }
 
 /// panva's oidc-provider shaped like Cognito (`tests/peer-idp/`), run as a child process.
