@@ -30,16 +30,11 @@ fn bench(c: &mut Criterion) {
         let token = idp.mint(TokenKind::Access, "alice", serde_json::json!({}));
         let jwks = Arc::new(JwksCache::new(
             idp.jwks_url().parse().unwrap(),
-            build_client(Duration::from_secs(1), Duration::from_secs(2)),
+            build_client(Duration::from_secs(1), Duration::from_secs(2)).unwrap(),
             Duration::from_secs(10),
         ));
         let verifier = TokenVerifier::new(
-            Expectations {
-                issuer: idp.issuer(),
-                client_id: idp.client().client_id,
-                leeway: Duration::ZERO,
-                clock: idp.clock(),
-            },
+            Expectations::new(idp.issuer(), idp.client().client_id).clock(idp.clock()),
             jwks,
         );
         verifier.verify_access(&token).await.unwrap();

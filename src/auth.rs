@@ -1,29 +1,33 @@
-//! [`CognitoAuth`]: the one handle an app builds at startup and hands to the layer, the routes
-//! and the Leptos context. Cheap to clone (an `Arc`).
+//! [`CognitoAuth`]: the shared parts of the library, built once at startup. A plain holder,
+//! cheap to clone (an `Arc`): the layer ([`CognitoAuth::layer`], in [`crate::middleware`]) and
+//! the routes ([`CognitoAuth::routes`], in [`crate::flows`]) are mounted by the modules that own
+//! them.
 
 use std::sync::Arc;
-
-use axum::{routing::get, Router};
 
 use crate::{
     clock::Clock,
     cognito_client::CognitoClient,
     config::{CognitoConfig, ConfigError},
     cookies::CookieCodec,
-    flows,
     http_client::build_client,
     jwks::JwksCache,
-    middleware::CognitoLayer,
     refresh::Refresher,
+    revocation::RevocationList,
     verify::{Expectations, TokenVerifier},
 };
 
-/// Path of the login route.
-pub const LOGIN_PATH: &str = "/auth/login";
-/// Path of the callback route.
-pub const CALLBACK_PATH: &str = "/auth/callback";
-/// Path of the logout route.
-pub const LOGOUT_PATH: &str = "/auth/logout";
+/// Why the library could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SetupError {
+    /// The configuration is invalid (every problem listed).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The HTTP client for Cognito could not be built.
+    #[error("cannot build the HTTP client for Cognito: {0}")]
+    HttpClient(String),
+}
 
 struct Inner {
     config: CognitoConfig,
@@ -34,8 +38,8 @@ struct Inner {
     clock: Clock,
 }
 
-/// Everything the library needs at run time: configuration, verifier (with its JWKS cache),
-/// Cognito client, cookie codec and refresh coordinator.
+/// The library's shared parts: configuration, verifier (with its JWKS cache and revocation
+/// list), Cognito client, cookie codec and refresh coordinator.
 ///
 /// # Example
 /// ```no_run
@@ -62,66 +66,79 @@ impl std::fmt::Debug for CognitoAuth {
 }
 
 impl CognitoAuth {
-    /// Builds the runtime from a validated configuration, on the system clock.
-    pub fn new(config: CognitoConfig) -> Self {
+    /// Builds the shared parts from a validated configuration, on the system clock.
+    ///
+    /// # Errors
+    /// [`SetupError::HttpClient`] when the HTTP client cannot be built.
+    pub fn new(config: CognitoConfig) -> Result<Self, SetupError> {
         Self::with_clock(config, Clock::system())
     }
 
-    /// Builds the runtime with an explicit clock (tests move it to expire tokens).
-    pub fn with_clock(config: CognitoConfig, clock: Clock) -> Self {
-        let http = build_client(config.http_connect_timeout(), config.http_timeout());
-        let jwks = Arc::new(JwksCache::new(
-            config.jwks_url().clone(),
-            http.clone(),
-            config.jwks_cooldown(),
-        ));
-        let verifier = TokenVerifier::new(
-            Expectations {
-                issuer: config.issuer().to_string(),
-                client_id: config.client_id().to_string(),
-                leeway: config.leeway(),
-                clock: clock.clone(),
-            },
-            jwks,
+    /// Builds the shared parts with an explicit clock (tests move it to expire tokens).
+    ///
+    /// # Errors
+    /// [`SetupError::HttpClient`] when the HTTP client cannot be built.
+    pub fn with_clock(config: CognitoConfig, clock: Clock) -> Result<Self, SetupError> {
+        let http = build_client(config.http_connect_timeout(), config.http_timeout())
+            .map_err(|e| SetupError::HttpClient(e.to_string()))?;
+        let jwks = Arc::new(
+            JwksCache::new(
+                config.jwks_url().clone(),
+                http.clone(),
+                config.jwks_cooldown(),
+            )
+            .with_clock(clock.clone()),
         );
-        Self {
+        let revocations = Arc::new(RevocationList::new(clock.clone()));
+        let verifier = TokenVerifier::with_revocations(
+            Expectations::new(config.issuer(), config.client_id())
+                .leeway(config.leeway())
+                .clock(clock.clone()),
+            jwks,
+            revocations,
+        );
+        if config.disabled() {
+            tracing::warn!(
+                "AWS_COGNITO_DISABLED is on: every authorization policy passes everyone \
+                 (sign-in still works). Never run a public deployment like this."
+            );
+        }
+        Ok(Self {
             inner: Arc::new(Inner {
                 client: CognitoClient::new(&config, http),
                 cookies: CookieCodec::new(&config),
-                refresher: Refresher::default(),
+                refresher: Refresher::new(clock.clone()),
                 verifier,
                 config,
                 clock,
             }),
-        }
+        })
     }
 
-    /// Reads the configuration from the environment and builds the runtime.
+    /// Reads the configuration from the process environment (not from `.env` files: load
+    /// those yourself first if you use them) and builds the shared parts.
     ///
     /// # Errors
     /// Every configuration problem, see [`ConfigError`].
-    pub fn from_env() -> Result<Self, ConfigError> {
-        CognitoConfig::from_env().map(Self::new)
+    pub fn from_env() -> Result<Self, SetupError> {
+        Self::new(CognitoConfig::from_env()?)
     }
 
     /// The configuration.
     pub fn config(&self) -> &CognitoConfig {
         &self.inner.config
     }
-    /// The token verifier (and through it the JWKS cache).
+    /// The token verifier (and through it the JWKS cache and the revocation list).
     pub fn verifier(&self) -> &TokenVerifier {
         &self.inner.verifier
     }
-    /// The Cognito OAuth client.
-    pub fn client(&self) -> &CognitoClient {
+    pub(crate) fn client(&self) -> &CognitoClient {
         &self.inner.client
     }
-    /// The cookie codec.
-    pub fn cookies(&self) -> &CookieCodec {
+    pub(crate) fn cookies(&self) -> &CookieCodec {
         &self.inner.cookies
     }
-    /// The refresh coordinator (single flight per refresh token).
-    pub fn refresher(&self) -> &Refresher {
+    pub(crate) fn refresher(&self) -> &Refresher {
         &self.inner.refresher
     }
     /// The clock.
@@ -129,25 +146,27 @@ impl CognitoAuth {
         &self.inner.clock
     }
 
-    /// The tower layer that authenticates every request ([`CognitoLayer`]).
-    pub fn layer(&self) -> CognitoLayer {
-        CognitoLayer::new(self.clone())
+    /// Counters for dashboards and tests.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            refresh_calls: self.inner.refresher.call_count(),
+            jwks_fetches: self.inner.verifier.jwks().fetch_count(),
+            cached_access_tokens: self.inner.verifier.cached_access_tokens(),
+            revoked_sessions: self.inner.verifier.revocations().len(),
+        }
     }
+}
 
-    /// The browser-facing routes: `GET /auth/login`, `GET /auth/callback`,
-    /// `GET|POST /auth/logout` (GET only shows a confirmation form). Requires [`Self::layer`]
-    /// around the app.
-    pub fn routes<S>(&self) -> Router<S>
-    where
-        S: Clone + Send + Sync + 'static,
-    {
-        Router::new()
-            .route(LOGIN_PATH, get(flows::login::handler))
-            .route(CALLBACK_PATH, get(flows::callback::handler))
-            .route(
-                LOGOUT_PATH,
-                get(flows::logout::confirm).post(flows::logout::handler),
-            )
-            .with_state(self.clone())
-    }
+/// Counters of one [`CognitoAuth`] (see [`CognitoAuth::stats`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Refresh calls that reached the token endpoint.
+    pub refresh_calls: u64,
+    /// JWKS documents requested from the network.
+    pub jwks_fetches: u64,
+    /// Verified access tokens in the cache.
+    pub cached_access_tokens: usize,
+    /// Sessions on the revocation list.
+    pub revoked_sessions: usize,
 }

@@ -37,6 +37,11 @@ impl Clock {
         system_now() + self.offset.load(Ordering::Relaxed)
     }
 
+    /// Current time in milliseconds since the Unix epoch (for cool-downs and reuse windows).
+    pub fn now_millis(&self) -> i64 {
+        system_now_millis() + self.offset.load(Ordering::Relaxed) * 1000
+    }
+
     /// Moves this clock (and every clone) forward by `seconds` (negative moves back).
     pub fn advance(&self, seconds: i64) {
         self.offset.fetch_add(seconds, Ordering::Relaxed);
@@ -53,5 +58,12 @@ fn system_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn system_now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
 }

@@ -15,7 +15,7 @@ use http::StatusCode;
 use serde::Deserialize;
 
 use crate::{
-    config::CognitoConfig,
+    config::{CognitoConfig, Secret},
     http_client::{read_capped, HttpError},
 };
 
@@ -79,6 +79,13 @@ impl IdpError {
         matches!(self, IdpError::OAuth { error, .. } if error == "invalid_grant")
     }
 
+    /// An OAuth error that points at our configuration (app client id or secret, allowed
+    /// flows or scopes) rather than at the user's grant: never a reason to sign anyone out.
+    pub fn is_configuration_problem(&self) -> bool {
+        matches!(self, IdpError::OAuth { error, .. } if matches!(error.as_str(),
+            "invalid_client" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope"))
+    }
+
     /// Whether the IdP is down or slow (rather than refusing).
     pub fn is_unavailable(&self) -> bool {
         matches!(
@@ -127,7 +134,7 @@ pub struct CognitoClient {
     token_url: url::Url,
     revoke_url: url::Url,
     client_id: String,
-    basic_auth: Option<String>,
+    basic_auth: Option<Secret>,
     redirect_uri: String,
 }
 
@@ -138,7 +145,7 @@ impl CognitoClient {
             // RFC 6749 §2.3.1: form-urlencode id and secret before Basic encoding.
             let enc = |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
             let pair = format!("{}:{}", enc(config.client_id()), enc(s.expose()));
-            format!("Basic {}", STANDARD.encode(pair))
+            Secret::new(format!("Basic {}", STANDARD.encode(pair)))
         });
         Self {
             http,
@@ -159,7 +166,7 @@ impl CognitoClient {
             .header(http::header::ACCEPT, "application/json")
             .form(form);
         if let Some(auth) = &self.basic_auth {
-            req = req.header(http::header::AUTHORIZATION, auth);
+            req = req.header(http::header::AUTHORIZATION, auth.expose());
         }
         let response = req.send().await.map_err(HttpError::from)?;
         let status = response.status();

@@ -38,64 +38,48 @@
 //! ```
 
 use leptos::{either::EitherOf3, prelude::*};
-use serde::{Deserialize, Serialize};
 
-use crate::{policy::Decision, CognitoUser, Policy};
+use crate::{context::AuthSnapshot, paths::login_url, policy::Decision, CognitoUser, Policy};
 
-/// What the server knew about the request, sent to the client for hydration.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuthSnapshot {
-    /// The verified user, if any.
-    pub user: Option<CognitoUser>,
-    /// `AWS_COGNITO_DISABLED`.
-    pub disabled: bool,
-    /// Cognito was unreachable while this request needed it.
-    pub unavailable: bool,
-}
-
-/// The auth state in the Leptos context.
+/// The auth state in the Leptos context: read-only for the app (it changes only through
+/// [`refresh_user`] or a new page from the server).
 #[derive(Debug, Clone, Copy)]
 pub struct AuthContext {
-    /// The signed-in user.
-    pub user: RwSignal<Option<CognitoUser>>,
-    /// Whether authorization is disabled.
-    pub disabled: bool,
-    /// Whether Cognito was unreachable for this request.
-    pub unavailable: bool,
+    snapshot: RwSignal<AuthSnapshot>,
 }
 
 impl AuthContext {
-    /// Evaluates `policy` for the current user (reactive).
+    /// The current snapshot (reactive).
+    pub fn snapshot(&self) -> Signal<AuthSnapshot> {
+        self.snapshot.into()
+    }
+
+    /// The signed-in user (reactive).
+    pub fn user(&self) -> Signal<Option<CognitoUser>> {
+        let snapshot = self.snapshot;
+        Signal::derive(move || snapshot.with(|s| s.user().cloned()))
+    }
+
+    /// Whether authorization is disabled (`AWS_COGNITO_DISABLED`).
+    pub fn is_disabled(&self) -> bool {
+        self.snapshot.with_untracked(AuthSnapshot::is_disabled)
+    }
+
+    /// Whether Cognito was unreachable for this request.
+    pub fn is_unavailable(&self) -> bool {
+        self.snapshot.with(AuthSnapshot::is_unavailable)
+    }
+
+    /// Evaluates `policy` for the current user (reactive); disabled mode allows everything.
     pub fn decide(&self, policy: &Policy) -> Decision {
-        self.user
-            .with(|u| policy.evaluate(u.as_ref(), self.disabled))
+        self.snapshot.with(|s| {
+            if s.is_disabled() {
+                Decision::Allow
+            } else {
+                policy.evaluate(s.user())
+            }
+        })
     }
-}
-
-#[cfg(feature = "ssr")]
-fn server_snapshot() -> AuthSnapshot {
-    use crate::{session::AuthState, CognitoAuth};
-    let Some(parts) = use_context::<http::request::Parts>() else {
-        return AuthSnapshot::default();
-    };
-    let state = parts
-        .extensions
-        .get::<AuthState>()
-        .cloned()
-        .unwrap_or_default();
-    let disabled = use_context::<CognitoAuth>()
-        .or_else(|| parts.extensions.get::<CognitoAuth>().cloned())
-        .is_some_and(|a| a.config().disabled());
-    AuthSnapshot {
-        user: state.user().cloned(),
-        disabled,
-        unavailable: matches!(state, AuthState::Unavailable),
-    }
-}
-
-#[cfg(not(feature = "ssr"))]
-fn server_snapshot() -> AuthSnapshot {
-    AuthSnapshot::default()
 }
 
 /// Creates the auth context. Call once, first thing in `App`, on both sides.
@@ -110,26 +94,26 @@ fn server_snapshot() -> AuthSnapshot {
 /// }
 /// ```
 pub fn provide_auth() -> AuthContext {
-    let snapshot = SharedValue::new(server_snapshot).into_inner();
+    let snapshot = SharedValue::new(crate::context::server_snapshot).into_inner();
     let ctx = AuthContext {
-        user: RwSignal::new(snapshot.user),
-        disabled: snapshot.disabled,
-        unavailable: snapshot.unavailable,
+        snapshot: RwSignal::new(snapshot),
     };
     provide_context(ctx);
     ctx
 }
 
-/// The auth context ([`provide_auth`] must have run; otherwise a signed-out context).
+/// The auth context. Without [`provide_auth`] it logs an error and reads as signed out.
 pub fn use_auth() -> AuthContext {
-    use_context::<AuthContext>().unwrap_or_else(|| AuthContext {
-        user: RwSignal::new(None),
-        disabled: false,
-        unavailable: false,
+    use_context::<AuthContext>().unwrap_or_else(|| {
+        leptos::logging::error!("leptos_cognito: call provide_auth() first thing in App");
+        AuthContext {
+            snapshot: RwSignal::new(AuthSnapshot::SignedOut),
+        }
     })
 }
 
-/// The signed-in user, reactive. Identical on the server render and the first client render.
+/// The signed-in user, reactive and read-only. Identical on the server render and the first
+/// client render.
 ///
 /// # Example
 /// ```
@@ -141,7 +125,7 @@ pub fn use_auth() -> AuthContext {
 /// }
 /// ```
 pub fn use_user() -> Signal<Option<CognitoUser>> {
-    use_auth().user.into()
+    use_auth().user()
 }
 
 /// Refreshes the session now (server function `POST /auth/refresh`) and updates
@@ -159,29 +143,13 @@ pub fn refresh_user() {
     let ctx = use_auth();
     leptos::task::spawn_local(async move {
         match crate::server_fns::refresh_session().await {
-            Ok(user) => ctx.user.set(user),
+            Ok(user) => ctx.snapshot.update(|s| *s = s.with_user(user)),
+            Err(e) if e.to_string().contains("unauthenticated") => {
+                ctx.snapshot.update(|s| *s = s.with_user(None));
+            }
             Err(e) => leptos::logging::warn!("session refresh failed: {e}"),
         }
     });
-}
-
-/// The login URL that returns to `return_to` afterwards.
-///
-/// # Example
-/// ```
-/// assert_eq!(leptos_cognito::login_url("/admin?x=1"), "/auth/login?return_to=%2Fadmin%3Fx%3D1");
-/// ```
-pub fn login_url(return_to: &str) -> String {
-    let encoded: String = return_to
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("/auth/login?return_to={encoded}")
 }
 
 fn current_path() -> String {
@@ -205,7 +173,7 @@ fn set_response(status: http::StatusCode, location: Option<&str>) {
         }
         res.insert_header(
             http::header::CACHE_CONTROL,
-            http::HeaderValue::from_static("no-store"),
+            http::HeaderValue::from_static("private, no-store"),
         );
     }
 }
@@ -263,7 +231,7 @@ pub fn Protected(
     let login = login_url(&current_path());
     move || match ctx.decide(&policy) {
         Decision::Allow => EitherOf3::A(children()),
-        Decision::Forbidden => {
+        Decision::Forbidden(_) => {
             #[cfg(feature = "ssr")]
             set_response(http::StatusCode::FORBIDDEN, None);
             EitherOf3::B(fallback.run())
@@ -276,16 +244,16 @@ pub fn Protected(
         Decision::Unauthenticated => {
             #[cfg(feature = "ssr")]
             set_response(
-                if ctx.unavailable {
+                if ctx.is_unavailable() {
                     http::StatusCode::SERVICE_UNAVAILABLE
                 } else {
                     http::StatusCode::SEE_OTHER
                 },
-                (!ctx.unavailable).then_some(login.as_str()),
+                (!ctx.is_unavailable()).then_some(login.as_str()),
             );
             // Client-side navigation to a protected page: leave for sign-in.
             #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-            if !ctx.unavailable {
+            if !ctx.is_unavailable() {
                 if let Some(w) = web_sys::window() {
                     let _ = w.location().assign(&login);
                 }
@@ -293,7 +261,7 @@ pub fn Protected(
             let href = login.clone();
             EitherOf3::C(view! {
                 <p class="cognito-redirect">
-                    {if ctx.unavailable {
+                    {if ctx.is_unavailable() {
                         "The sign-in service is unavailable; please retry shortly. "
                     } else {
                         "Sign-in required. "

@@ -178,6 +178,7 @@ pub struct CognitoConfig {
     http_connect_timeout: Duration,
     jwks_cooldown: Duration,
     dev_mode: bool,
+    allowed_origins: Vec<String>,
 }
 
 impl CognitoConfig {
@@ -191,7 +192,6 @@ impl CognitoConfig {
     /// # Errors
     /// Every missing or malformed variable, one [`ConfigProblem`] each.
     pub fn from_env() -> Result<Self, ConfigError> {
-        let _ = dotenvy::dotenv();
         Self::from_vars(std::env::vars())
     }
 
@@ -311,6 +311,10 @@ impl CognitoConfig {
     /// Whether development conveniences are on (generated `SECRET_KEY`).
     pub fn dev_mode(&self) -> bool {
         self.dev_mode
+    }
+    /// Temporary.
+    pub fn allowed_origins(&self) -> &[String] {
+        &self.allowed_origins
     }
     /// The origin (`scheme://host[:port]`) of this application, from the redirect URL.
     pub fn app_origin(&self) -> String {
@@ -781,6 +785,7 @@ impl CognitoConfigBuilder {
             });
         };
         Ok(CognitoConfig {
+            allowed_origins: vec![redirect_url.origin().ascii_serialization()],
             disabled,
             region,
             domain,

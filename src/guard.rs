@@ -1,20 +1,22 @@
 //! Enforcing a [`Policy`] on the server: the route layer for plain axum routes and JSON APIs,
 //! and [`require`] for server functions.
 //!
-//! Outcomes:
+//! Outcomes (every refusal is a [`Rejection`]):
 //! 1. Nobody signed in → APIs and server functions: **401** with
 //!    `WWW-Authenticate: Bearer` (`error="invalid_token"` when a bad bearer token was sent);
 //!    pages: **303** to `/auth/login?return_to=<this path>`.
-//! 2. Signed in but not allowed → **403** (`error="insufficient_scope"` for scope policies).
+//! 2. Signed in but not allowed → **403** naming the unmet rule (`error="insufficient_scope"`
+//!    only when the failed rule is about scopes).
 //! 3. Cognito unreachable while the session needed it → **503** with `Retry-After`.
-//! 4. `AWS_COGNITO_DISABLED` → everything passes.
+//! 4. `AWS_COGNITO_DISABLED` → everything passes, and the result says so
+//!    ([`Authorized::Disabled`]), so a handler cannot take an anonymous caller for a user.
 //!
 //! # Example
 //! ```no_run
 //! use axum::{routing::get, Router};
-//! use leptos_cognito::{guard::RequireLayer, CognitoUser, Policy};
+//! use leptos_cognito::{CognitoUser, Policy, RequireLayer};
 //!
-//! async fn me(user: Option<CognitoUser>) -> axum::Json<Option<CognitoUser>> { axum::Json(user) }
+//! async fn me(user: CognitoUser) -> axum::Json<CognitoUser> { axum::Json(user) }
 //! # fn f(auth: leptos_cognito::CognitoAuth) {
 //! let api: Router = Router::new()
 //!     .route("/api/me", get(me))
@@ -32,155 +34,77 @@ use std::{
 use axum::{
     body::Body,
     response::{IntoResponse, Response},
-    Json,
 };
-use http::{header, HeaderValue, Request, StatusCode};
+use http::{Extensions, Request};
 use tower::{Layer, Service};
 
-use crate::{policy::Decision, session::AuthState, CognitoAuth, CognitoUser, Policy};
+use crate::{
+    auth::CognitoAuth,
+    policy::Decision,
+    rejection::Rejection,
+    session::{state_of, AuthState},
+    CognitoUser, Policy,
+};
 
-/// Why a request was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Denial {
-    /// No credential: 401.
-    Unauthenticated,
-    /// A bearer token was presented and refused: 401 `invalid_token`.
-    InvalidToken,
-    /// Signed in, not allowed: 403.
-    Forbidden {
-        /// Whether the policy failed on scopes (`insufficient_scope`).
-        scope: bool,
-    },
-    /// Cognito unavailable: 503.
-    Unavailable,
+/// What a guard let through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Authorized {
+    /// A signed-in user the policy allows.
+    User(CognitoUser),
+    /// Authorization is disabled (`AWS_COGNITO_DISABLED`): the policy was not evaluated and the
+    /// caller may be anyone; the verified user, if one happens to be signed in.
+    Disabled(Option<CognitoUser>),
 }
 
-impl Denial {
-    /// The HTTP status.
-    pub fn status(self) -> StatusCode {
+impl Authorized {
+    /// The verified user, when there is one.
+    pub fn user(&self) -> Option<&CognitoUser> {
         match self {
-            Denial::Unauthenticated | Denial::InvalidToken => StatusCode::UNAUTHORIZED,
-            Denial::Forbidden { .. } => StatusCode::FORBIDDEN,
-            Denial::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Authorized::User(u) => Some(u),
+            Authorized::Disabled(u) => u.as_ref(),
         }
     }
-
-    /// A short machine-readable code.
-    pub fn code(self) -> &'static str {
+    /// The user the policy allowed; `None` in disabled mode, even if someone is signed in.
+    pub fn allowed_user(&self) -> Option<&CognitoUser> {
         match self {
-            Denial::Unauthenticated => "unauthenticated",
-            Denial::InvalidToken => "invalid_token",
-            Denial::Forbidden { scope: true } => "insufficient_scope",
-            Denial::Forbidden { scope: false } => "forbidden",
-            Denial::Unavailable => "unavailable",
+            Authorized::User(u) => Some(u),
+            Authorized::Disabled(_) => None,
         }
-    }
-
-    /// A human message.
-    pub fn message(self) -> &'static str {
-        match self {
-            Denial::Unauthenticated => "Sign-in is required to access this resource.",
-            Denial::InvalidToken => "The access token is invalid or expired.",
-            Denial::Forbidden { scope: true } => "The access token lacks a required scope.",
-            Denial::Forbidden { scope: false } => {
-                "You are signed in but not allowed to access this resource."
-            }
-            Denial::Unavailable => "The sign-in service is unavailable; please retry shortly.",
-        }
-    }
-
-    /// The `WWW-Authenticate` value (RFC 6750), when one applies.
-    pub fn www_authenticate(self) -> Option<&'static str> {
-        match self {
-            Denial::Unauthenticated => Some(r#"Bearer realm="leptos_cognito""#),
-            Denial::InvalidToken => Some(r#"Bearer realm="leptos_cognito", error="invalid_token""#),
-            Denial::Forbidden { scope: true } => {
-                Some(r#"Bearer realm="leptos_cognito", error="insufficient_scope""#)
-            }
-            _ => None,
-        }
-    }
-
-    /// The JSON response for APIs.
-    pub fn api_response(self) -> Response {
-        let mut res = (
-            self.status(),
-            Json(serde_json::json!({ "error": self.code(), "message": self.message() })),
-        )
-            .into_response();
-        self.decorate(&mut res);
-        res
-    }
-
-    /// The response for pages: a redirect to login when signed out, an HTML page otherwise.
-    pub fn page_response(self, path_and_query: &str) -> Response {
-        match self {
-            Denial::Unauthenticated | Denial::InvalidToken => {
-                crate::flows::see_other(&crate::login_url(path_and_query))
-            }
-            _ => {
-                let mut res = crate::pages::page(
-                    self.status(),
-                    if self.status() == StatusCode::FORBIDDEN {
-                        "Access denied"
-                    } else {
-                        "Service unavailable"
-                    },
-                    self.message(),
-                    r#"<a href="/">Home</a>"#,
-                );
-                self.decorate(&mut res);
-                res
-            }
-        }
-    }
-
-    fn decorate(self, res: &mut Response) {
-        if let Some(v) = self.www_authenticate() {
-            res.headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(v));
-        }
-        if self == Denial::Unavailable {
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-        }
-        res.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
 }
 
-/// Evaluates `policy` against a request's [`AuthState`]. `disabled` is
-/// `AWS_COGNITO_DISABLED`.
-///
-/// # Errors
-/// The [`Denial`] when the policy does not allow the request.
-pub fn check(
-    policy: &Policy,
-    state: &AuthState,
-    disabled: bool,
-) -> Result<Option<CognitoUser>, Denial> {
-    if disabled {
-        return Ok(state.user().cloned());
+/// Evaluates `policy` against a request's state.
+fn check(policy: &Policy, state: &AuthState, auth: &CognitoAuth) -> Result<Authorized, Rejection> {
+    if auth.config().disabled() {
+        return Ok(Authorized::Disabled(state.user().cloned()));
     }
-    match state {
-        AuthState::Unavailable => Err(Denial::Unavailable),
-        AuthState::InvalidBearer => Err(Denial::InvalidToken),
-        _ => match policy.evaluate(state.user(), false) {
-            Decision::Allow => Ok(state.user().cloned()),
-            Decision::Unauthenticated => Err(Denial::Unauthenticated),
-            Decision::Forbidden => Err(Denial::Forbidden {
-                scope: policy.requires_scopes(),
-            }),
-        },
+    if let Some(r) = state.rejection() {
+        return Err(r);
     }
+    match policy.evaluate(state.user()) {
+        Decision::Allow => state
+            .user()
+            .cloned()
+            .map(Authorized::User)
+            .ok_or(Rejection::Unauthenticated),
+        Decision::Unauthenticated => Err(Rejection::Unauthenticated),
+        Decision::Forbidden(rule) => Err(Rejection::Forbidden(rule)),
+    }
+}
+
+fn check_request(policy: &Policy, ext: &Extensions) -> Result<Authorized, Rejection> {
+    let auth = ext.get::<CognitoAuth>().ok_or(Rejection::Misconfigured(
+        "CognitoAuth::layer() around the app",
+    ))?;
+    let state = state_of(ext)?;
+    check(policy, &state, auth)
 }
 
 /// Whether refused requests get JSON (APIs) or redirects and HTML pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GuardMode {
-    /// 401/403 JSON with `WWW-Authenticate`.
+enum GuardMode {
     Api,
-    /// 303 to login / HTML 403.
     Page,
 }
 
@@ -192,14 +116,14 @@ pub struct RequireLayer {
 }
 
 impl RequireLayer {
-    /// For JSON APIs.
+    /// For JSON APIs: 401/403/503 as JSON with `WWW-Authenticate`.
     pub fn api(policy: Policy) -> Self {
         Self {
             policy,
             mode: GuardMode::Api,
         }
     }
-    /// For pages.
+    /// For pages: 303 to sign-in, or an HTML 403/503 page.
     pub fn page(policy: Policy) -> Self {
         Self {
             policy,
@@ -240,33 +164,21 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, req: Request<Body>) -> Self::Future {
-        let disabled = req
-            .extensions()
-            .get::<CognitoAuth>()
-            .is_some_and(|a| a.config().disabled());
-        let state = req
-            .extensions()
-            .get::<AuthState>()
-            .cloned()
-            .unwrap_or_default();
-        match check(&self.policy, &state, disabled) {
-            Ok(_) => {
+    fn call(&mut self, mut req: Request<Body>) -> Self::Future {
+        match check_request(&self.policy, req.extensions()) {
+            Ok(authorized) => {
+                req.extensions_mut().insert(authorized);
                 let clone = self.inner.clone();
                 let mut inner = std::mem::replace(&mut self.inner, clone);
                 Box::pin(async move { inner.call(req).await })
             }
-            Err(denial) => {
+            Err(rejection) => {
                 let res = match self.mode {
-                    GuardMode::Api => denial.api_response(),
                     GuardMode::Page => {
-                        let pq = req
-                            .uri()
-                            .path_and_query()
-                            .map_or("/", |p| p.as_str())
-                            .to_string();
-                        denial.page_response(&pq)
+                        let pq = req.uri().path_and_query().map_or("/", |p| p.as_str());
+                        rejection.page(pq).into_response()
                     }
+                    _ => rejection.into_response(),
                 };
                 Box::pin(async move { Ok(res) })
             }
@@ -274,11 +186,12 @@ where
     }
 }
 
-/// Server-function guard: the signed-in user if `policy` allows the current request.
+/// Server-function guard: what `policy` allows for the current request.
 ///
-/// Sets the response status (401 with `WWW-Authenticate: Bearer`, 403, or 503) and returns a
-/// `ServerFnError` otherwise. With `AWS_COGNITO_DISABLED` it always passes (the user may then
-/// be `None`).
+/// When refused, it sets the response status and headers of the [`Rejection`] (401 with
+/// `WWW-Authenticate: Bearer`, 403, 503 with `Retry-After`) and returns a `ServerFnError`
+/// whose message is the rejection's code. With `AWS_COGNITO_DISABLED` it returns
+/// [`Authorized::Disabled`].
 ///
 /// # Example
 /// ```no_run
@@ -287,39 +200,32 @@ where
 ///
 /// #[server]
 /// pub async fn admin_stats() -> Result<u32, ServerFnError> {
-///     let _user = leptos_cognito::require(&Policy::groups(["admins"])).await?;
+///     let who = leptos_cognito::require(&Policy::groups(["admins"])).await?;
+///     let _admin = who.allowed_user();
 ///     Ok(42)
 /// }
 /// ```
 ///
 /// # Errors
 /// When the policy refuses the request, or when called outside a request.
-pub async fn require(
-    policy: &Policy,
-) -> Result<Option<CognitoUser>, leptos::prelude::ServerFnError> {
+pub async fn require(policy: &Policy) -> Result<Authorized, leptos::prelude::ServerFnError> {
     use leptos::prelude::{use_context, ServerFnError};
-    let Some(parts) = use_context::<http::request::Parts>() else {
-        return Err(ServerFnError::new("require() called outside a request"));
+    let result = match use_context::<http::request::Parts>() {
+        Some(parts) => check_request(policy, &parts.extensions),
+        None => Err(Rejection::Misconfigured(
+            "a request context (require() outside a server function?)",
+        )),
     };
-    let disabled = parts
-        .extensions
-        .get::<CognitoAuth>()
-        .is_some_and(|a| a.config().disabled());
-    let state = parts
-        .extensions
-        .get::<AuthState>()
-        .cloned()
-        .unwrap_or_default();
-    check(policy, &state, disabled).map_err(|denial| {
+    result.map_err(|rejection| {
+        if let Rejection::Misconfigured(piece) = &rejection {
+            tracing::error!(missing = piece, "leptos_cognito is misconfigured");
+        }
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-            res.set_status(denial.status());
-            if let Some(v) = denial.www_authenticate() {
-                res.insert_header(header::WWW_AUTHENTICATE, HeaderValue::from_static(v));
-            }
-            if denial == Denial::Unavailable {
-                res.insert_header(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            res.set_status(rejection.status());
+            for (k, v) in rejection.headers() {
+                res.insert_header(k, v);
             }
         }
-        ServerFnError::new(denial.code())
+        ServerFnError::new(rejection.code())
     })
 }

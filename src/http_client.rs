@@ -4,7 +4,8 @@
 //! # Example
 //! ```
 //! use std::time::Duration;
-//! let client = leptos_cognito::http_client::build_client(Duration::from_secs(2), Duration::from_secs(5));
+//! let client = leptos_cognito::http_client::build_client(Duration::from_secs(2), Duration::from_secs(5))
+//!     .expect("TLS backend available");
 //! # drop(client);
 //! ```
 
@@ -40,7 +41,14 @@ impl From<reqwest::Error> for HttpError {
 }
 
 /// A `reqwest::Client` with connect and total timeouts, no redirects and a user agent.
-pub fn build_client(connect_timeout: Duration, timeout: Duration) -> reqwest::Client {
+///
+/// # Errors
+/// When the client cannot be built (no TLS backend): a startup error, never replaced by a
+/// client without timeouts.
+pub fn build_client(
+    connect_timeout: Duration,
+    timeout: Duration,
+) -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
         .connect_timeout(connect_timeout)
         .timeout(timeout)
@@ -48,7 +56,6 @@ pub fn build_client(connect_timeout: Duration, timeout: Duration) -> reqwest::Cl
         .user_agent(concat!("leptos_cognito/", env!("CARGO_PKG_VERSION")))
         .pool_idle_timeout(Duration::from_secs(60))
         .build()
-        .unwrap_or_else(|_| reqwest::Client::new())
 }
 
 /// Reads a response body, refusing more than `max` bytes.

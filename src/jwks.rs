@@ -5,21 +5,28 @@
 //! 2. An unknown `kid` triggers at most one re-fetch at a time (single flight: concurrent
 //!    requests wait for the same fetch and then look again).
 //! 3. After a re-fetch, further unknown `kid`s are refused without fetching until the
-//!    cool-down (default 10 s) has passed, so a flood of forged `kid`s cannot make the server
-//!    hammer Cognito. Keys rotated in at Cognito are picked up by the next allowed re-fetch.
-//! 4. When a fetch fails, the keys already cached keep working.
-//! 5. Fetches have connect and total timeouts and a body-size cap. Only RSA keys for
+//!    cool-down (default 10 s) has passed ([`JwksError::CoolingDown`], which never signs a
+//!    user out), so a flood of forged `kid`s cannot make the server hammer Cognito. Keys
+//!    rotated in at Cognito are picked up by the next allowed re-fetch.
+//! 4. Keys older than the TTL (default one hour) are re-validated in the background while the
+//!    cached ones keep serving; a key the pool removed stops being trusted then, and results
+//!    verified with it are dropped from the verified-token caches ([`JwksCache::generation`]).
+//! 5. When a fetch fails, the keys already cached keep working.
+//! 6. Fetches have connect and total timeouts and a body-size cap. Only RSA keys for
 //!    signatures (`use` absent or `sig`, `alg` absent or `RS256`, modulus ≥ 2048 bits) are kept.
+//!
+//! All times come from the injectable [`Clock`].
 //!
 //! # Example
 //! ```no_run
 //! # async fn f() {
+//! use std::{sync::Arc, time::Duration};
 //! use leptos_cognito::jwks::JwksCache;
-//! let cache = JwksCache::new(
+//! let cache = Arc::new(JwksCache::new(
 //!     "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x/.well-known/jwks.json".parse().unwrap(),
-//!     leptos_cognito::http_client::build_client(std::time::Duration::from_secs(2), std::time::Duration::from_secs(5)),
-//!     std::time::Duration::from_secs(10),
-//! );
+//!     leptos_cognito::http_client::build_client(Duration::from_secs(2), Duration::from_secs(5)).unwrap(),
+//!     Duration::from_secs(10),
+//! ).with_ttl(Duration::from_secs(3600)));
 //! let key = cache.key("some-kid").await;
 //! # }
 //! ```
@@ -27,7 +34,7 @@
 use std::{
     collections::HashMap,
     sync::{
-        atomic::{AtomicU64, Ordering},
+        atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering},
         Arc, RwLock,
     },
     time::Duration,
@@ -36,20 +43,31 @@ use std::{
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use jsonwebtoken::DecodingKey;
 use serde::Deserialize;
-use tokio::{sync::Mutex, time::Instant};
+use tokio::sync::Mutex;
 use url::Url;
 
-use crate::http_client::{read_capped, HttpError};
+use crate::{
+    clock::Clock,
+    http_client::{read_capped, HttpError},
+};
 
 /// Largest JWKS document accepted.
 pub const MAX_JWKS_BYTES: usize = 64 * 1024;
 
+/// Default time after which fetched keys are re-validated in the background.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(3600);
+
 /// Why a key could not be provided.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum JwksError {
-    /// The `kid` is not in the pool's key set (after a re-fetch, or during the cool-down).
+    /// The `kid` is not in the pool's key set, right after a re-fetch.
     #[error("no key with this kid in the pool's JWKS")]
     UnknownKid,
+    /// The `kid` is unknown and the re-fetch cool-down is running: it may be a key rotated in
+    /// since the last fetch, so this is not a verdict on the token.
+    #[error("unknown kid during the JWKS re-fetch cool-down")]
+    CoolingDown,
     /// The JWKS could not be fetched and the key is not cached.
     #[error("the JWKS endpoint is unavailable: {0}")]
     Unavailable(String),
@@ -79,16 +97,23 @@ type KeyMap = HashMap<String, Arc<DecodingKey>>;
 
 #[derive(Default)]
 struct FetchState {
-    last_refetch: Option<Instant>,
+    /// When the last re-fetch or failure happened (clock milliseconds).
+    last_refetch: Option<i64>,
 }
 
-/// Process-wide cache of the pool's JWKS. Cheap to share behind an `Arc`.
+/// Process-wide cache of the pool's JWKS. Share it behind an `Arc`.
 pub struct JwksCache {
     url: Option<Url>,
     client: reqwest::Client,
     keys: RwLock<Arc<KeyMap>>,
     fetch: Mutex<FetchState>,
     cooldown: Duration,
+    ttl: Duration,
+    clock: Clock,
+    /// When the keys were last fetched successfully (clock milliseconds; 0 = never).
+    loaded_at: AtomicI64,
+    revalidating: AtomicBool,
+    generation: AtomicU64,
     fetches: AtomicU64,
 }
 
@@ -104,7 +129,7 @@ impl std::fmt::Debug for JwksCache {
 
 impl JwksCache {
     /// A cache for the JWKS at `url`, fetched with `client`; unknown-`kid` re-fetches are at
-    /// least `cooldown` apart.
+    /// least `cooldown` apart. Keys are re-validated after [`DEFAULT_TTL`].
     pub fn new(url: Url, client: reqwest::Client, cooldown: Duration) -> Self {
         Self {
             url: Some(url),
@@ -112,8 +137,25 @@ impl JwksCache {
             keys: RwLock::new(Arc::new(HashMap::new())),
             fetch: Mutex::new(FetchState::default()),
             cooldown,
+            ttl: DEFAULT_TTL,
+            clock: Clock::system(),
+            loaded_at: AtomicI64::new(0),
+            revalidating: AtomicBool::new(false),
+            generation: AtomicU64::new(0),
             fetches: AtomicU64::new(0),
         }
+    }
+
+    /// Re-validates fetched keys after `ttl`.
+    pub fn with_ttl(mut self, ttl: Duration) -> Self {
+        self.ttl = ttl;
+        self
+    }
+
+    /// Reads time from `clock` (tests move it instead of sleeping).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// A cache preloaded with a JWKS document that never fetches (pinned keys, fuzzing,
@@ -129,19 +171,26 @@ impl JwksCache {
     /// ```
     pub fn from_static(jwks: &[u8]) -> Result<Self, JwksError> {
         let keys = parse_jwks(jwks)?;
-        Ok(Self {
-            url: None,
-            client: reqwest::Client::new(),
-            keys: RwLock::new(Arc::new(keys)),
-            fetch: Mutex::new(FetchState::default()),
-            cooldown: Duration::MAX,
-            fetches: AtomicU64::new(0),
-        })
+        let mut cache = Self::new(
+            Url::parse("http://127.0.0.1/").map_err(|e| JwksError::Invalid(e.to_string()))?,
+            reqwest::Client::new(),
+            Duration::MAX,
+        );
+        cache.url = None;
+        cache.ttl = Duration::MAX;
+        cache.keys = RwLock::new(Arc::new(keys));
+        Ok(cache)
     }
 
     /// How many times the JWKS has been requested from the network.
     pub fn fetch_count(&self) -> u64 {
         self.fetches.load(Ordering::Relaxed)
+    }
+
+    /// Changes each time a fetch drops a key that was cached: results verified before belong
+    /// to an older generation and are verified again.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// The `kid`s currently cached.
@@ -166,12 +215,24 @@ impl JwksCache {
         guard.get(kid).cloned()
     }
 
+    fn stale(&self) -> bool {
+        let loaded = self.loaded_at.load(Ordering::Relaxed);
+        self.url.is_some()
+            && loaded > 0
+            && self.clock.now_millis().saturating_sub(loaded)
+                >= i64::try_from(self.ttl.as_millis()).unwrap_or(i64::MAX)
+    }
+
     /// The key for `kid`, fetching the JWKS if needed (see the module rules).
     ///
     /// # Errors
-    /// [`JwksError::UnknownKid`] or [`JwksError::Unavailable`].
-    pub async fn key(&self, kid: &str) -> Result<Arc<DecodingKey>, JwksError> {
+    /// [`JwksError::UnknownKid`], [`JwksError::CoolingDown`], [`JwksError::Unavailable`] or
+    /// [`JwksError::Invalid`].
+    pub async fn key(self: &Arc<Self>, kid: &str) -> Result<Arc<DecodingKey>, JwksError> {
         if let Some(k) = self.lookup(kid) {
+            if self.stale() {
+                self.revalidate_in_background();
+            }
             return Ok(k);
         }
         let mut state = self.fetch.lock().await;
@@ -180,20 +241,24 @@ impl JwksCache {
             return Ok(k);
         }
         let had_keys = !self.snapshot().is_empty();
+        let cooldown_ms = i64::try_from(self.cooldown.as_millis()).unwrap_or(i64::MAX);
         if let Some(t) = state.last_refetch {
-            if t.elapsed() < self.cooldown {
+            if self.clock.now_millis().saturating_sub(t) < cooldown_ms {
                 tracing::debug!("unknown kid during the JWKS cool-down: not fetching");
-                return Err(if had_keys {
-                    JwksError::UnknownKid
+                return Err(if had_keys || self.url.is_none() {
+                    JwksError::CoolingDown
                 } else {
                     JwksError::Unavailable("JWKS not loaded yet (cool-down after a failure)".into())
                 });
             }
         }
+        if self.url.is_none() {
+            return Err(JwksError::UnknownKid);
+        }
         let result = self.fetch_and_store().await;
         // The first load does not start the cool-down; re-fetches and failures do.
         if had_keys || result.is_err() {
-            state.last_refetch = Some(Instant::now());
+            state.last_refetch = Some(self.clock.now_millis());
         }
         drop(state);
         match result {
@@ -205,6 +270,33 @@ impl JwksCache {
         }
     }
 
+    fn revalidate_in_background(self: &Arc<Self>) {
+        if self.revalidating.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            self.revalidating.store(false, Ordering::Release);
+            return;
+        };
+        let this = Arc::clone(self);
+        handle.spawn(async move {
+            let mut state = this.fetch.lock().await;
+            if this.stale() {
+                if let Err(e) = this.fetch_and_store().await {
+                    tracing::warn!(error = %e, "JWKS re-validation failed; cached keys stay in use");
+                    // Try again after a cool-down rather than on every request.
+                    let retry_at = this.clock.now_millis()
+                        - i64::try_from(this.ttl.as_millis()).unwrap_or(i64::MAX)
+                        + i64::try_from(this.cooldown.as_millis()).unwrap_or(i64::MAX);
+                    this.loaded_at.store(retry_at.max(1), Ordering::Relaxed);
+                    state.last_refetch = Some(this.clock.now_millis());
+                }
+            }
+            drop(state);
+            this.revalidating.store(false, Ordering::Release);
+        });
+    }
+
     /// Fetches the JWKS now (e.g. at startup), regardless of the cool-down.
     ///
     /// # Errors
@@ -213,7 +305,7 @@ impl JwksCache {
         let mut state = self.fetch.lock().await;
         let result = self.fetch_and_store().await;
         if result.is_err() {
-            state.last_refetch = Some(Instant::now());
+            state.last_refetch = Some(self.clock.now_millis());
         }
         result
     }
@@ -245,7 +337,12 @@ impl JwksCache {
             Ok(g) => g,
             Err(p) => p.into_inner(),
         };
+        if guard.keys().any(|k| !keys.contains_key(k)) {
+            self.generation.fetch_add(1, Ordering::AcqRel);
+        }
         *guard = Arc::new(keys);
+        self.loaded_at
+            .store(self.clock.now_millis().max(1), Ordering::Relaxed);
         Ok(())
     }
 }

@@ -4,38 +4,81 @@
 //! Rust counterpart of flask-cognito-lib, with the same configuration variables and cookie
 //! names, and none of its weaknesses.
 //!
-//! A request reads straight down one chain of small modules:
-//! cookie jar ([`cookies`]) → token verification ([`verify`], keys from [`jwks`]) → verified
-//! user in the request ([`middleware`], [`session`]) → Leptos context ([`components`]) →
-//! [`use_user`] / [`Protected`]. Policies ([`policy`]), configuration ([`config`]) and the
-//! flows ([`flows`]: login, callback, logout; [`refresh`]) sit beside that chain.
+//! A request reads straight down one chain, one module per arrow:
+//! cookies ([`cookies`]) → verification ([`verify`], keys from [`jwks`]) → session resolver
+//! (refresh included) → tower layer ([`CognitoLayer`]) → Leptos context ([`AuthSnapshot`]) →
+//! [`use_user`] / [`Protected`]. Policies ([`Policy`]), rejections ([`Rejection`]), paths
+//! ([`paths`]), the clock ([`clock`]) and configuration ([`config`]) are leaves; the flows
+//! ([`flows`]: login, callback, logout) sit beside the resolver.
 //!
+//! ## The vocabulary
+//! | you write | what it is |
+//! |---|---|
+//! | [`CognitoAuth`] | the shared parts, built once: `CognitoAuth::from_env()?` |
+//! | [`CognitoAuth::layer`] → [`CognitoLayer`] | verifies every request, refreshes, CSRF, caching headers |
+//! | [`CognitoAuth::routes`] | `/auth/login`, `/auth/callback`, `/auth/logout` |
+//! | [`Policy`] | who may see a page, call a server function or an API route |
+//! | [`RequireLayer`], [`require`] → [`Authorized`] | enforce a policy on routes / in server functions |
+//! | [`CognitoUser`], [`Session`], [`AuthState`] | axum extractors (also `Option<CognitoUser>`) |
+//! | [`Rejection`] | every refusal, as a response |
+//! | [`provide_auth`], [`use_user`], [`use_auth`] | the Leptos side, identical on server and client |
+//! | [`Protected`], [`SignedIn`], [`SignedOut`], [`SignInLink`], [`SignOutButton`] | components |
+//! | `dev_idp::DevIdp` | the embedded Cognito-compatible IdP (feature `dev-idp`) |
+//!
+//! ## Server and components
 //! ```no_run
-//! # #[cfg(feature = "ssr")] async fn f() {
-//! use axum::Router;
-//! use leptos_cognito::CognitoAuth;
+//! # #[cfg(feature = "ssr")] mod server {
+//! use axum::{routing::get, Router};
+//! use leptos::prelude::*;
+//! use leptos_axum::{generate_route_list, LeptosRoutes};
+//! use leptos_cognito::{provide_auth, use_user, CognitoAuth, CognitoUser, Policy, Protected, RequireLayer};
 //!
-//! let auth = CognitoAuth::from_env().unwrap_or_else(|e| panic!("{e}"));
-//! let app: Router = Router::new()
-//!     // .leptos_routes_with_context(&opts, routes, { let a = auth.clone(); move || leptos_cognito::provide_cognito(a.clone()) }, shell)
-//!     .merge(auth.routes())
-//!     .layer(auth.layer());
+//! #[component]
+//! fn App() -> impl IntoView {
+//!     provide_auth(); // first thing in App
+//!     let user = use_user();
+//!     view! {
+//!         <p>{move || user.get().map(|u| u.username)}</p>
+//!         <Protected policy=Policy::groups(["admins"]) fallback=|| "Admins only">
+//!             <p>"Admin panel"</p>
+//!         </Protected>
+//!     }
+//! }
+//!
+//! async fn me(user: CognitoUser) -> String {
+//!     user.username
+//! }
+//!
+//! pub async fn serve() -> Result<(), Box<dyn std::error::Error>> {
+//!     let auth = CognitoAuth::from_env()?;
+//!     let options = get_configuration(None)?.leptos_options;
+//!     let routes = generate_route_list(App);
+//!     let app = Router::new()
+//!         .route("/api/me", get(me).route_layer(RequireLayer::api(Policy::signed_in())))
+//!         .merge(auth.routes())
+//!         .leptos_routes(&options, routes, App)
+//!         .layer(auth.layer())
+//!         .with_state(options);
+//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//!     axum::serve(listener, app).await?;
+//!     Ok(())
+//! }
 //! # }
 //! ```
 //!
 //! Features: `ssr` (server side), `hydrate` (browser side), `dev-idp` (the embedded
 //! Cognito-compatible identity provider for development and tests).
 #![deny(missing_docs)]
-// `Result<_, Response>` is the axum idiom for early returns from handlers.
-#![allow(clippy::result_large_err)]
 
-pub mod components;
+mod components;
+mod context;
+pub mod paths;
 pub mod policy;
-pub mod server_fns;
-pub mod user;
+mod server_fns;
+mod user;
 
 #[cfg(feature = "ssr")]
-pub mod auth;
+mod auth;
 #[cfg(feature = "ssr")]
 pub mod clock;
 #[cfg(feature = "ssr")]
@@ -44,54 +87,53 @@ pub mod cognito_client;
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod cookies;
+#[cfg(feature = "ssr")]
+pub mod csrf;
 #[cfg(feature = "dev-idp")]
 pub mod dev_idp;
 #[cfg(feature = "ssr")]
+mod extract;
+#[cfg(feature = "ssr")]
 pub mod flows;
 #[cfg(feature = "ssr")]
-pub mod guard;
+mod guard;
 #[cfg(feature = "ssr")]
 pub mod http_client;
 #[cfg(feature = "ssr")]
 pub mod jwks;
 #[cfg(feature = "ssr")]
-pub mod middleware;
+mod middleware;
 #[cfg(feature = "ssr")]
 mod pages;
 #[cfg(feature = "ssr")]
-pub mod refresh;
+mod refresh;
 #[cfg(feature = "ssr")]
-pub mod session;
+mod rejection;
+#[cfg(feature = "ssr")]
+mod resolver;
+#[cfg(feature = "ssr")]
+pub mod revocation;
+#[cfg(feature = "ssr")]
+mod session;
 #[cfg(feature = "ssr")]
 pub mod verify;
 
 pub use components::{
-    login_url, provide_auth, refresh_user, use_auth, use_user, AuthContext, AuthSnapshot,
-    Protected, SignInLink, SignOutButton, SignedIn, SignedOut,
+    provide_auth, refresh_user, use_auth, use_user, AuthContext, Protected, SignInLink,
+    SignOutButton, SignedIn, SignedOut,
 };
-pub use policy::Policy;
+pub use context::AuthSnapshot;
+pub use paths::login_url;
+pub use policy::{Decision, Policy, UnmetRule};
+pub use server_fns::{current_user, refresh_session};
 pub use user::CognitoUser;
 
 #[cfg(feature = "ssr")]
 pub use {
-    auth::CognitoAuth,
+    auth::{CognitoAuth, SetupError, Stats},
     config::CognitoConfig,
-    guard::{require, RequireLayer},
-    middleware::CognitoLayer,
-    session::{AuthState, Session},
+    guard::{require, Authorized, RequireLayer, RequireService},
+    middleware::{CognitoLayer, CognitoService},
+    rejection::{PageRejection, Rejection},
+    session::{AuthState, CredentialSource, Session},
 };
-
-/// Puts the [`CognitoAuth`] handle into the Leptos context (call it in the
-/// `leptos_routes_with_context` closure). Optional: the layer also carries it in the request.
-///
-/// # Example
-/// ```no_run
-/// # fn f(auth: leptos_cognito::CognitoAuth) {
-/// let ctx = move || leptos_cognito::provide_cognito(auth.clone());
-/// # let _ = ctx;
-/// # }
-/// ```
-#[cfg(feature = "ssr")]
-pub fn provide_cognito(auth: CognitoAuth) {
-    leptos::prelude::provide_context(auth);
-}

@@ -1,21 +1,20 @@
-//! [`CognitoLayer`]: authenticates every request from its cookies (or bearer token), refreshes
-//! expired sessions, and puts the result in the request as an [`AuthState`] extension.
+//! [`CognitoLayer`]: the tower layer that authenticates every request.
 //!
 //! Per request:
-//! 1. `Authorization: Bearer <access token>` wins when present: verified exactly like the
-//!    cookie (no refresh, no cookies written).
-//! 2. Otherwise the `cognito_access_token` cookie is verified (cached until `exp`); the
-//!    `cognito_id_token` cookie adds the profile when it verifies for the same `sub`.
-//! 3. An expired or missing access token with a refresh cookie and the refresh flow on is
-//!    refreshed once per session ([`crate::refresh`]); the new cookies are set on the response
-//!    with `Cache-Control: no-store`.
-//! 4. A tampered, foreign or expired-and-unrefreshable token means signed out; its cookies are
-//!    cleared. When Cognito is unreachable the state is [`AuthState::Unavailable`] and the
-//!    cookies are kept.
-//! 5. `/auth/login`, `/auth/callback` and `/auth/logout` are passed through untouched (they
-//!    manage the cookies themselves).
+//! 1. The shared parts ([`CognitoAuth`]) go into the request's extensions.
+//! 2. **CSRF**: an unsafe request (`POST`, `PUT`, `DELETE`, …) carrying the auth cookies, and
+//!    every `POST /auth/logout`, must be same-origin ([`crate::csrf`]); otherwise it is refused
+//!    with 403 before any handler runs. Bearer-authenticated requests are exempt (not ambient).
+//!    `GET` requests are never checked, so `GET` server functions must not change state.
+//! 3. The session resolver ([`crate::resolver`]) turns the credentials into an
+//!    [`AuthState`], which goes into the extensions (the sign-in routes are passed through:
+//!    they manage the cookies themselves).
+//! 4. **Caching**: a response that read the auth state gets `Vary: Cookie`; if the request
+//!    carried credentials, or cookies were written, it gets `Cache-Control: private, no-store`
+//!    (replacing any other value). Anonymous public responses and static files keep their
+//!    caching headers.
 //!
-//! The layer includes tower-cookies' `CookieManager`, so handlers and server functions can use
+//! The layer includes tower-cookies' `CookieManager`, so handlers can use
 //! `tower_cookies::Cookies` too.
 //!
 //! # Example
@@ -28,32 +27,34 @@
 use std::{
     future::Future,
     pin::Pin,
-    sync::Arc,
     task::{Context, Poll},
 };
 
+use axum::response::IntoResponse;
 use http::{header, HeaderValue, Request, Response};
 use tower::{Layer, Service};
 use tower_cookies::{service::CookieManager, Cookies};
 
 use crate::{
-    auth::{CALLBACK_PATH, LOGIN_PATH, LOGOUT_PATH},
-    session::{AuthState, CredentialSource, Session},
-    verify::{claims::user_from, VerifyError},
-    CognitoAuth,
+    auth::CognitoAuth,
+    csrf,
+    paths::{CALLBACK_PATH, LOGIN_PATH, LOGOUT_PATH},
+    rejection::Rejection,
+    resolver::{self, Resolution},
+    session::{AuthState, Consulted},
 };
+
+impl CognitoAuth {
+    /// The tower layer that authenticates every request ([`CognitoLayer`]).
+    pub fn layer(&self) -> CognitoLayer {
+        CognitoLayer { auth: self.clone() }
+    }
+}
 
 /// The layer. Build it with [`CognitoAuth::layer`].
 #[derive(Clone, Debug)]
 pub struct CognitoLayer {
     auth: CognitoAuth,
-}
-
-impl CognitoLayer {
-    /// A layer authenticating with `auth`.
-    pub fn new(auth: CognitoAuth) -> Self {
-        Self { auth }
-    }
 }
 
 impl<S> Layer<S> for CognitoLayer {
@@ -73,11 +74,19 @@ pub struct CognitoService<S> {
     auth: CognitoAuth,
 }
 
+fn wants_html(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"))
+}
+
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for CognitoService<S>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone + Send + 'static,
     S::Future: Send + 'static,
     ReqBody: Send + 'static,
+    ResBody: From<axum::body::Body> + Send + 'static,
 {
     type Response = Response<ResBody>;
     type Error = S::Error;
@@ -94,147 +103,82 @@ where
         let auth = self.auth.clone();
         Box::pin(async move {
             req.extensions_mut().insert(auth.clone());
+            let Some(jar) = req.extensions().get::<Cookies>().cloned() else {
+                return Ok(map_body(
+                    Rejection::Misconfigured("the cookie manager").into_response(),
+                ));
+            };
             let path = req.uri().path();
-            let skip = matches!(path, LOGIN_PATH | CALLBACK_PATH | LOGOUT_PATH);
-            let mut wrote = false;
-            if !skip {
-                let jar = req
-                    .extensions()
-                    .get::<Cookies>()
-                    .cloned()
-                    .unwrap_or_default();
-                let (state, w) = authenticate(&auth, req.headers(), &jar).await;
-                wrote = w;
-                req.extensions_mut().insert(state);
+            let is_logout = path == LOGOUT_PATH;
+            let skip = matches!(path, LOGIN_PATH | CALLBACK_PATH) || is_logout;
+
+            let headers = req.headers();
+            if csrf::is_unsafe(req.method())
+                && resolver::bearer(headers).is_none()
+                && (is_logout || auth.cookies().has_token_cookie(&jar))
+                && !csrf::is_same_origin(headers, auth.config().allowed_origins())
+            {
+                tracing::warn!(
+                    method = %req.method(),
+                    path,
+                    "cross-origin request with the session's cookies refused (CSRF)"
+                );
+                let res = if is_logout || wants_html(headers) {
+                    Rejection::CrossOrigin.page("/").into_response()
+                } else {
+                    Rejection::CrossOrigin.into_response()
+                };
+                return Ok(map_body(res));
             }
+
+            let resolution = if skip {
+                None
+            } else {
+                let r = resolver::resolve(&auth, req.headers(), &jar).await;
+                req.extensions_mut().insert(r.state.clone());
+                Some(r)
+            };
+            let consulted = Consulted::default();
+            req.extensions_mut().insert(consulted.clone());
+
             let mut res = inner.call(req).await?;
-            if wrote {
-                res.headers_mut()
-                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            if let Some(Resolution {
+                state,
+                cookies_changed,
+                had_credentials,
+            }) = resolution
+            {
+                let h = res.headers_mut();
+                if consulted.was_consulted() {
+                    append_vary_cookie(h);
+                }
+                let private = cookies_changed
+                    || (consulted.was_consulted()
+                        && (had_credentials || matches!(state, AuthState::SignedIn(_))));
+                if private {
+                    h.insert(
+                        header::CACHE_CONTROL,
+                        HeaderValue::from_static("private, no-store"),
+                    );
+                }
             }
             Ok(res)
         })
     }
 }
 
-fn bearer(headers: &http::HeaderMap) -> Option<&str> {
-    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = v.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+fn map_body<B: From<axum::body::Body>>(res: axum::response::Response) -> Response<B> {
+    res.map(B::from)
 }
 
-/// Authenticates one request. Returns the state and whether cookies were written.
-pub async fn authenticate(
-    auth: &CognitoAuth,
-    headers: &http::HeaderMap,
-    jar: &Cookies,
-) -> (AuthState, bool) {
-    let verifier = auth.verifier();
-    if let Some(token) = bearer(headers) {
-        return match verifier.verify_access(token).await {
-            Ok(access) => (
-                AuthState::SignedIn(Arc::new(Session {
-                    user: user_from(&access, None),
-                    access,
-                    id: None,
-                    source: CredentialSource::Bearer,
-                })),
-                false,
-            ),
-            Err(e) if e.is_transient() => (AuthState::Unavailable, false),
-            Err(e) => {
-                tracing::debug!(error = %e, "bearer token refused");
-                (AuthState::InvalidBearer, false)
-            }
-        };
-    }
-
-    let codec = auth.cookies();
-    let Some(access_token) = codec.read(jar, crate::cookies::ACCESS_COOKIE) else {
-        // No access token: a refresh cookie may still bring the session back.
-        return try_refresh(auth, jar, None).await;
-    };
-    match verifier.verify_access(&access_token).await {
-        Ok(access) => {
-            let id = match codec.read(jar, crate::cookies::ID_COOKIE) {
-                Some(t) => verifier
-                    .verify_id(&t, None)
-                    .await
-                    .ok()
-                    .filter(|id| id.subject() == access.subject()),
-                None => None,
-            };
-            let session = Session {
-                user: user_from(&access, id.as_ref()),
-                access,
-                id,
-                source: CredentialSource::Cookie,
-            };
-            (AuthState::SignedIn(Arc::new(session)), false)
-        }
-        Err(e) if e.is_transient() => (AuthState::Unavailable, false),
-        Err(VerifyError::Expired) => {
-            let old_sub = verifier.signed_subject(&access_token).await;
-            try_refresh(auth, jar, old_sub.as_deref()).await
-        }
-        Err(e) => {
-            tracing::info!(error = %e, "access-token cookie refused; signing out");
-            codec.clear_all(jar);
-            (AuthState::SignedOut, true)
-        }
-    }
-}
-
-async fn try_refresh(
-    auth: &CognitoAuth,
-    jar: &Cookies,
-    old_sub: Option<&str>,
-) -> (AuthState, bool) {
-    let codec = auth.cookies();
-    if !auth.config().refresh_flow_enabled() {
-        return if codec.read(jar, crate::cookies::ACCESS_COOKIE).is_some() {
-            codec.clear_all(jar);
-            (AuthState::SignedOut, true)
-        } else {
-            (AuthState::SignedOut, false)
-        };
-    }
-    let Some(refresh_token) = codec.read_refresh(jar) else {
-        let had_any = codec.read(jar, crate::cookies::ACCESS_COOKIE).is_some()
-            || codec.read(jar, crate::cookies::REFRESH_COOKIE).is_some();
-        if had_any {
-            codec.clear_all(jar);
-        }
-        return (AuthState::SignedOut, had_any);
-    };
-    match auth
-        .refresher()
-        .refresh(auth, &refresh_token, old_sub)
-        .await
-    {
-        Ok(r) => {
-            codec.write_tokens(
-                jar,
-                &r.access_token,
-                r.id_token.as_deref(),
-                Some(&r.refresh_token),
-            );
-            let session = Session {
-                user: user_from(&r.access, r.id.as_ref()),
-                access: r.access.clone(),
-                id: r.id.clone(),
-                source: CredentialSource::Cookie,
-            };
-            (AuthState::SignedIn(Arc::new(session)), true)
-        }
-        Err(e) if e.is_unavailable() => {
-            tracing::warn!(error = %e, "refresh impossible now; keeping the session cookies");
-            (AuthState::Unavailable, false)
-        }
-        Err(e) => {
-            tracing::info!(error = %e, "refresh refused; signing out");
-            codec.clear_all(jar);
-            (AuthState::SignedOut, true)
-        }
+fn append_vary_cookie(h: &mut http::HeaderMap) {
+    let already = h.get_all(header::VARY).iter().any(|v| {
+        v.to_str().is_ok_and(|v| {
+            v.split(',')
+                .any(|p| p.trim().eq_ignore_ascii_case("cookie") || p.trim() == "*")
+        })
+    });
+    if !already {
+        h.append(header::VARY, HeaderValue::from_static("Cookie"));
     }
 }

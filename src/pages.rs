@@ -1,11 +1,12 @@
 //! Small server-rendered HTML pages for the flows (errors, logout confirmation). Every dynamic
-//! text is HTML-escaped.
+//! text is HTML-escaped; the pages are never cached and never framed
+//! (`Content-Security-Policy: frame-ancestors 'none'`, `X-Frame-Options: DENY`).
 
 use axum::response::{Html, IntoResponse, Response};
 use http::{header, HeaderValue, StatusCode};
 
 /// A complete, self-styled page. `title` and `message` are escaped here.
-pub fn page(status: StatusCode, title: &str, message: &str, extra_html: &str) -> Response {
+pub(crate) fn page(status: StatusCode, title: &str, message: &str, extra_html: &str) -> Response {
     let title = html_escape::encode_text(title);
     let message = html_escape::encode_text(message);
     let body = format!(
@@ -22,17 +23,51 @@ a.secondary{{background:#e8ebf5;color:#1f2330}}
 <body><main><h1>{title}</h1><p>{message}</p>{extra_html}</main></body></html>"#
     );
     let mut res = (status, Html(body)).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let h = res.headers_mut();
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     res
 }
 
 /// The error page of a failed sign-in.
-pub fn sign_in_error(status: StatusCode, message: &str) -> Response {
+pub(crate) fn sign_in_error(status: StatusCode, message: &str) -> Response {
     page(
         status,
         "Sign-in failed",
         message,
         r#"<a href="/auth/login">Try again</a><a class="secondary" href="/">Home</a>"#,
     )
+}
+
+/// A 303 redirect that is never cached and sends no referrer.
+pub(crate) fn see_other(location: &str) -> Response {
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        h.insert(header::LOCATION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    res
 }

@@ -7,9 +7,14 @@
 //! 2. The new tokens are verified like at login (without nonce); the new ID and access tokens
 //!    must keep the old `sub`.
 //! 3. A rotated refresh token replaces the old one; otherwise the old one is kept.
-//! 4. `invalid_grant` (revoked or expired refresh token) is [`RefreshError::Rejected`]: sign
-//!    out. A slow or unreachable Cognito is [`RefreshError::Unavailable`]: keep the cookies,
-//!    answer 503, and let the next request try again.
+//! 4. Only a real refusal signs out: `invalid_grant` (revoked or expired refresh token) is
+//!    [`RefreshError::Rejected`], and so are new tokens that fail verification or change `sub`
+//!    ([`RefreshError::Invalid`]). Everything else keeps the cookies and answers 503: a slow,
+//!    unreachable or garbled Cognito, a JWKS that cannot be read, and OAuth errors that point at
+//!    our own configuration (`invalid_client`, `unauthorized_client`, …), which are logged as
+//!    configuration errors ([`RefreshError::Unavailable`]).
+//!
+//! The reuse window runs on the injectable [`Clock`], so tests move time instead of sleeping.
 
 use std::{
     collections::HashMap,
@@ -17,22 +22,23 @@ use std::{
         atomic::{AtomicU64, Ordering},
         Arc, Mutex,
     },
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 
 use crate::{
-    cognito_client::IdpError,
-    verify::{AccessClaims, IdClaims, Verified, VerifyError},
-    CognitoAuth,
+    clock::Clock,
+    cognito_client::{CognitoClient, IdpError},
+    verify::{AccessClaims, IdClaims, TokenVerifier, Verified, VerifyError},
 };
 
 /// How long a completed refresh is reused by requests carrying the old refresh token.
 pub const RESULT_TTL: Duration = Duration::from_secs(30);
 
 /// Fresh, verified tokens.
+#[non_exhaustive]
 pub struct Refreshed {
     /// The new access token.
     pub access_token: String,
@@ -59,14 +65,13 @@ impl std::fmt::Debug for Refreshed {
 
 /// Why a refresh failed.
 #[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
 pub enum RefreshError {
-    /// The refresh flow is disabled or there is no refresh token.
-    #[error("no refresh token")]
-    NoRefreshToken,
     /// Cognito refused the refresh token (`invalid_grant`, …): sign out.
     #[error("the refresh token was refused: {0}")]
     Rejected(IdpError),
-    /// Cognito is slow, down or answered garbage: keep the session, answer 503.
+    /// Cognito is slow, down, answered garbage, or refused our client configuration: keep the
+    /// session, answer 503.
     #[error("the identity provider is unavailable: {0}")]
     Unavailable(IdpError),
     /// The new tokens did not verify (including a changed `sub`): sign out.
@@ -88,15 +93,26 @@ impl RefreshError {
 type Outcome = Result<Arc<Refreshed>, RefreshError>;
 
 struct Flight {
-    started: Instant,
+    started_ms: i64,
     cell: Arc<OnceCell<Outcome>>,
 }
 
+/// Whether a completed refresh may be reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RefreshMode {
+    /// Join a call in flight or reuse a result younger than [`RESULT_TTL`] (automatic refresh).
+    ReuseRecent,
+    /// Always ask Cognito (an explicit "extend my session"), though a call still in flight is
+    /// joined.
+    Force,
+}
+
 /// Coordinates refreshes: one token-endpoint call per refresh token at a time.
-#[derive(Default)]
 pub struct Refresher {
     flights: Mutex<HashMap<[u8; 32], Flight>>,
     calls: AtomicU64,
+    clock: Clock,
 }
 
 impl std::fmt::Debug for Refresher {
@@ -112,6 +128,15 @@ fn key_of(refresh_token: &str) -> [u8; 32] {
 }
 
 impl Refresher {
+    /// A coordinator reading time from `clock`.
+    pub fn new(clock: Clock) -> Self {
+        Self {
+            flights: Mutex::new(HashMap::new()),
+            calls: AtomicU64::new(0),
+            clock,
+        }
+    }
+
     /// How many refresh calls reached the token endpoint.
     pub fn call_count(&self) -> u64 {
         self.calls.load(Ordering::Relaxed)
@@ -124,46 +149,35 @@ impl Refresher {
         }
     }
 
-    /// Refreshes with `refresh_token`, sharing the call with concurrent requests.
-    /// `expected_sub` is the subject of the session being refreshed, when known.
+    /// Refreshes with `refresh_token`, sharing the call with concurrent requests. The new
+    /// tokens are verified with `verifier`; `expected_sub` is the subject of the session being
+    /// refreshed, when known.
     ///
     /// # Errors
     /// See [`RefreshError`].
     pub async fn refresh(
         &self,
-        auth: &CognitoAuth,
+        client: &CognitoClient,
+        verifier: &TokenVerifier,
         refresh_token: &str,
         expected_sub: Option<&str>,
-    ) -> Outcome {
-        self.refresh_with(auth, refresh_token, expected_sub, false)
-            .await
-    }
-
-    /// Like [`refresh`](Self::refresh); with `force`, a completed result is not reused (an
-    /// explicit refresh always asks Cognito), though a call still in flight is joined.
-    ///
-    /// # Errors
-    /// See [`RefreshError`].
-    pub async fn refresh_with(
-        &self,
-        auth: &CognitoAuth,
-        refresh_token: &str,
-        expected_sub: Option<&str>,
-        force: bool,
+        mode: RefreshMode,
     ) -> Outcome {
         let key = key_of(refresh_token);
+        let now = self.clock.now_millis();
+        let ttl = RESULT_TTL.as_millis() as i64;
         let cell = {
             let mut m = match self.flights.lock() {
                 Ok(m) => m,
                 Err(p) => p.into_inner(),
             };
-            m.retain(|_, f| f.started.elapsed() < RESULT_TTL);
-            if force && m.get(&key).is_some_and(|f| f.cell.initialized()) {
+            m.retain(|_, f| now.saturating_sub(f.started_ms) < ttl && now >= f.started_ms);
+            if mode == RefreshMode::Force && m.get(&key).is_some_and(|f| f.cell.initialized()) {
                 m.remove(&key);
             }
             m.entry(key)
                 .or_insert_with(|| Flight {
-                    started: Instant::now(),
+                    started_ms: now,
                     cell: Arc::new(OnceCell::new()),
                 })
                 .cell
@@ -172,7 +186,7 @@ impl Refresher {
         let outcome = cell
             .get_or_init(|| async {
                 self.calls.fetch_add(1, Ordering::Relaxed);
-                perform(auth, refresh_token).await.map(Arc::new)
+                perform(client, verifier, refresh_token).await.map(Arc::new)
             })
             .await
             .clone();
@@ -190,19 +204,31 @@ impl Refresher {
                 return Err(RefreshError::Invalid(VerifyError::SubjectMismatch));
             }
         }
+        // A logout may have revoked the session while this refresh was in flight.
+        if let Some(id) = refreshed.access.session_id() {
+            if verifier.revocations().is_revoked(id) {
+                return Err(RefreshError::Invalid(VerifyError::Revoked));
+            }
+        }
         Ok(refreshed)
     }
 }
 
-async fn perform(auth: &CognitoAuth, refresh_token: &str) -> Result<Refreshed, RefreshError> {
-    let tokens = auth.client().refresh(refresh_token).await.map_err(|e| {
-        if e.is_unavailable() {
-            RefreshError::Unavailable(e)
-        } else {
+async fn perform(
+    client: &CognitoClient,
+    verifier: &TokenVerifier,
+    refresh_token: &str,
+) -> Result<Refreshed, RefreshError> {
+    let tokens = client.refresh(refresh_token).await.map_err(|e| {
+        if e.is_invalid_grant() {
             RefreshError::Rejected(e)
+        } else {
+            if e.is_configuration_problem() {
+                tracing::error!(error = %e, "the token endpoint refused our app client: check AWS_COGNITO_USER_POOL_CLIENT_ID / _SECRET and the client's allowed flows; sessions are kept");
+            }
+            RefreshError::Unavailable(e)
         }
     })?;
-    let verifier = auth.verifier();
     let access = verifier
         .verify_access_uncached(&tokens.access_token)
         .await

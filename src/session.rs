@@ -1,35 +1,27 @@
-//! The authentication state of one request, as the middleware found it, and the axum
-//! extractors built on it.
+//! The authentication state of one request, as the session resolver found it.
 //!
-//! # Example
-//! ```no_run
-//! use leptos_cognito::CognitoUser;
-//! // 401 (JSON, `WWW-Authenticate: Bearer`) when nobody is signed in.
-//! async fn me(user: CognitoUser) -> String {
-//!     format!("hello {}", user.username)
-//! }
-//! // Never rejects.
-//! async fn home(user: Option<CognitoUser>) -> String {
-//!     user.map_or("hello stranger".into(), |u| format!("hello {}", u.username))
-//! }
-//! ```
+//! The layer puts an [`AuthState`] into every request's extensions. Reading it through this
+//! module (the extractors, the guards and the Leptos context all do) marks the response as
+//! depending on the user, so the layer makes it `private, no-store` with `Vary: Cookie`.
+//! A request that never passed through the layer has no state: reading it is a loud
+//! [`Rejection::Misconfigured`], never a silent "signed out".
 
-use std::sync::Arc;
-
-use axum::{
-    extract::{FromRequestParts, OptionalFromRequestParts},
-    response::Response,
+use std::sync::{
+    atomic::{AtomicBool, Ordering},
+    Arc,
 };
-use http::request::Parts;
+
+use http::Extensions;
 
 use crate::{
-    guard::Denial,
+    rejection::Rejection,
     verify::{AccessClaims, IdClaims, Verified},
     CognitoUser,
 };
 
 /// Where the credential of a request came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CredentialSource {
     /// The `cognito_access_token` (and `cognito_id_token`) cookies.
     Cookie,
@@ -39,6 +31,7 @@ pub enum CredentialSource {
 
 /// A verified session: the user snapshot and the verified claims behind it.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Session {
     /// The non-secret snapshot that components see.
     pub user: CognitoUser,
@@ -50,11 +43,26 @@ pub struct Session {
     pub source: CredentialSource,
 }
 
-/// What the middleware concluded about a request.
-#[derive(Debug, Clone, Default)]
+impl Session {
+    pub(crate) fn new(
+        access: Verified<AccessClaims>,
+        id: Option<Verified<IdClaims>>,
+        source: CredentialSource,
+    ) -> Self {
+        Self {
+            user: crate::verify::claims::user_from(&access, id.as_ref()),
+            access,
+            id,
+            source,
+        }
+    }
+}
+
+/// What the session resolver concluded about a request.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum AuthState {
     /// No credential, or an invalid/expired one that could not be refreshed.
-    #[default]
     SignedOut,
     /// A verified user.
     SignedIn(Arc<Session>),
@@ -68,10 +76,7 @@ pub enum AuthState {
 impl AuthState {
     /// The verified user, if any.
     pub fn user(&self) -> Option<&CognitoUser> {
-        match self {
-            AuthState::SignedIn(s) => Some(&s.user),
-            _ => None,
-        }
+        self.session().map(|s| &s.user)
     }
     /// The verified session, if any.
     pub fn session(&self) -> Option<&Arc<Session>> {
@@ -80,49 +85,38 @@ impl AuthState {
             _ => None,
         }
     }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for AuthState {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts
-            .extensions
-            .get::<AuthState>()
-            .cloned()
-            .unwrap_or_default())
+    /// The refusal for a resource that needs a signed-in user, when there is none.
+    pub fn rejection(&self) -> Option<Rejection> {
+        match self {
+            AuthState::SignedIn(_) => None,
+            AuthState::SignedOut => Some(Rejection::Unauthenticated),
+            AuthState::InvalidBearer => Some(Rejection::InvalidToken),
+            AuthState::Unavailable => Some(Rejection::Unavailable),
+        }
     }
 }
 
-/// The verified session of the request, or the API response refusing it (401/503).
-fn session_or_denial(parts: &Parts) -> Result<Arc<Session>, Response> {
-    match parts.extensions.get::<AuthState>() {
-        Some(AuthState::SignedIn(s)) => Ok(s.clone()),
-        Some(AuthState::Unavailable) => Err(Denial::Unavailable.api_response()),
-        Some(AuthState::InvalidBearer) => Err(Denial::InvalidToken.api_response()),
-        Some(AuthState::SignedOut) | None => Err(Denial::Unauthenticated.api_response()),
+/// Set when something read the auth state while handling the request.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Consulted(Arc<AtomicBool>);
+
+impl Consulted {
+    pub(crate) fn was_consulted(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for CognitoUser {
-    type Rejection = Response;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        session_or_denial(parts).map(|s| s.user.clone())
+/// The request's auth state, marking the response as user-dependent.
+///
+/// # Errors
+/// [`Rejection::Misconfigured`] when the layer did not run for this request.
+pub(crate) fn state_of(extensions: &Extensions) -> Result<AuthState, Rejection> {
+    if let Some(c) = extensions.get::<Consulted>() {
+        c.0.store(true, Ordering::Relaxed);
     }
-}
-
-impl<S: Send + Sync> OptionalFromRequestParts<S> for CognitoUser {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
-        Ok(parts
-            .extensions
-            .get::<AuthState>()
-            .and_then(|s| s.user().cloned()))
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Session {
-    type Rejection = Response;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        session_or_denial(parts).map(|s| Session::clone(&s))
-    }
+    extensions.get::<AuthState>().cloned().ok_or_else(|| {
+        Rejection::Misconfigured(
+            "CognitoAuth::layer() around the app (no auth state in the request)",
+        )
+    })
 }

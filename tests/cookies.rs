@@ -63,7 +63,9 @@ fn refresh_cookies_written_by_flask_cognito_lib_are_read() {
 fn refresh_cookie_is_encrypted_by_default_and_readable_by_flask() {
     let codec = CookieCodec::new(&config("very-secure", true));
     let jar = tower_cookies::Cookies::default();
-    codec.write_tokens(&jar, "a.b.c", None, Some("my-refresh-token"));
+    codec
+        .write_tokens(&jar, "a.b.c", None, Some("my-refresh-token"))
+        .unwrap();
     let stored = jar.get(REFRESH_COOKIE).unwrap().value().to_string();
     assert!(stored.starts_with("gAAAAA"), "a Fernet token");
     assert!(!stored.contains("my-refresh-token"));
@@ -77,7 +79,9 @@ fn refresh_cookie_is_encrypted_by_default_and_readable_by_flask() {
 
     let plain = CookieCodec::new(&config("very-secure", false));
     let jar = tower_cookies::Cookies::default();
-    plain.write_tokens(&jar, "a.b.c", None, Some("my-refresh-token"));
+    plain
+        .write_tokens(&jar, "a.b.c", None, Some("my-refresh-token"))
+        .unwrap();
     assert_eq!(jar.get(REFRESH_COOKIE).unwrap().value(), "my-refresh-token");
 }
 

@@ -95,7 +95,7 @@ async fn env(kind: Kind, o: Opts) -> Env {
     let token_url = config.token_endpoint().to_string();
     let client_id = config.client_id().to_string();
     let client_secret = config.client_secret().map(|s| s.expose().to_string());
-    let auth = CognitoAuth::new(config);
+    let auth = CognitoAuth::new(config).expect("setup");
     let stop = serve(listener, app_routes(&auth).layer(auth.layer()));
     Env {
         kind,

@@ -32,16 +32,13 @@ async fn setup(leeway: u64) -> Setup {
     .unwrap();
     let jwks = Arc::new(JwksCache::new(
         idp.jwks_url().parse().unwrap(),
-        build_client(Duration::from_millis(500), Duration::from_millis(1500)),
+        build_client(Duration::from_millis(500), Duration::from_millis(1500)).unwrap(),
         Duration::from_millis(1000),
     ));
     let verifier = Arc::new(TokenVerifier::new(
-        Expectations {
-            issuer: idp.issuer(),
-            client_id: idp.client().client_id,
-            leeway: Duration::from_secs(leeway),
-            clock: clock.clone(),
-        },
+        Expectations::new(idp.issuer(), idp.client().client_id)
+            .leeway(Duration::from_secs(leeway))
+            .clock(clock.clone()),
         jwks,
     ));
     Setup {
@@ -61,10 +58,7 @@ async fn genuine_tokens_verify_and_carry_cognito_claims() {
     let access = s.idp.mint(TokenKind::Access, "alice", json!({}));
     let v = s.verifier.verify_access(&access).await.unwrap();
     assert_eq!(v.claims().username.as_deref(), Some("alice"));
-    assert_eq!(
-        v.claims().groups.as_deref(),
-        Some(&["admins".to_string()][..])
-    );
+    assert_eq!(v.claims().groups, vec!["admins".to_string()]);
     let id = s
         .idp
         .mint(TokenKind::Id, "alice", json!({ "nonce": "n-1" }));
@@ -279,10 +273,10 @@ async fn exp_iat_sub_are_required_and_checked_with_leeway() {
     let t = s
         .idp
         .mint(TokenKind::Access, "alice", json!({ "exp": now - 1 }));
-    assert_eq!(
+    assert!(matches!(
         s.verifier.verify_access(&t).await.unwrap_err(),
-        VerifyError::Expired
-    );
+        VerifyError::Expired { .. }
+    ));
     let t = s
         .idp
         .mint(TokenKind::Access, "alice", json!({ "iat": now + 120 }));
@@ -324,10 +318,10 @@ async fn exp_iat_sub_are_required_and_checked_with_leeway() {
     let t = lenient
         .idp
         .mint(TokenKind::Access, "alice", json!({ "exp": now - 61 }));
-    assert_eq!(
+    assert!(matches!(
         lenient.verifier.verify_access(&t).await.unwrap_err(),
-        VerifyError::Expired
-    );
+        VerifyError::Expired { .. }
+    ));
 }
 
 #[tokio::test]
@@ -341,10 +335,10 @@ async fn cached_results_expire_with_the_token() {
     assert!(s.verifier.verify_access(&t).await.is_ok());
     assert!(s.verifier.verify_access(&t).await.is_ok());
     s.clock.advance(61);
-    assert_eq!(
+    assert!(matches!(
         s.verifier.verify_access(&t).await.unwrap_err(),
-        VerifyError::Expired
-    );
+        VerifyError::Expired { .. }
+    ));
 }
 
 #[tokio::test]
@@ -428,12 +422,17 @@ async fn unknown_kids_cause_one_refetch_then_a_cooldown() {
         );
         tasks.push(tokio::spawn(async move { v.verify_access(&t).await }));
     }
+    let mut verdicts = 0;
     for t in tasks {
-        assert_eq!(
-            t.await.unwrap().unwrap_err(),
-            VerifyError::Key(JwksError::UnknownKid)
-        );
+        match t.await.unwrap().unwrap_err() {
+            // After the one re-fetch: definitely unknown.
+            VerifyError::Key(JwksError::UnknownKid) => verdicts += 1,
+            // During the cool-down: not a verdict (it never signs a user out).
+            VerifyError::Key(JwksError::CoolingDown) => {}
+            other => panic!("unexpected {other:?}"),
+        }
     }
+    assert!(verdicts >= 1, "the task that re-fetched got a verdict");
     assert_eq!(
         count(&s.idp.counters().jwks),
         2,
@@ -492,11 +491,11 @@ async fn jwks_fetch_is_bounded_in_time_and_size() {
             held.push(c);
         }
     });
-    let cache = JwksCache::new(
+    let cache = Arc::new(JwksCache::new(
         format!("http://{addr}/jwks.json").parse().unwrap(),
-        build_client(Duration::from_millis(300), Duration::from_millis(700)),
+        build_client(Duration::from_millis(300), Duration::from_millis(700)).unwrap(),
         Duration::from_secs(10),
-    );
+    ));
     let started = std::time::Instant::now();
     assert!(matches!(
         cache.key("k").await,
@@ -514,11 +513,11 @@ async fn jwks_fetch_is_bounded_in_time_and_size() {
         }),
     );
     tokio::spawn(async move { axum::serve(big, app).await.unwrap() });
-    let cache = JwksCache::new(
+    let cache = Arc::new(JwksCache::new(
         format!("http://{addr}/jwks.json").parse().unwrap(),
-        build_client(Duration::from_millis(300), Duration::from_secs(2)),
+        build_client(Duration::from_millis(300), Duration::from_secs(2)).unwrap(),
         Duration::from_secs(10),
-    );
+    ));
     assert!(matches!(
         cache.key("k").await,
         Err(JwksError::Unavailable(_))
@@ -542,15 +541,10 @@ async fn real_cognito(client_id: &str) -> (TokenVerifier, serde_json::Value) {
     let clock = Clock::system();
     clock.set(1_647_962_000); // 2022-03-22, while the tokens were valid
     let verifier = TokenVerifier::new(
-        Expectations {
-            issuer: vectors["issuer"].as_str().unwrap().to_string(),
-            client_id: client_id.to_string(),
-            leeway: Duration::ZERO,
-            clock,
-        },
+        Expectations::new(vectors["issuer"].as_str().unwrap(), client_id).clock(clock),
         Arc::new(JwksCache::new(
             format!("http://{addr}/jwks.json").parse().unwrap(),
-            build_client(Duration::from_secs(1), Duration::from_secs(2)),
+            build_client(Duration::from_secs(1), Duration::from_secs(2)).unwrap(),
             Duration::from_secs(10),
         )),
     );
@@ -563,11 +557,8 @@ async fn real_cognito_tokens_verify_with_an_injected_clock() {
     let access = v["access_token"].as_str().unwrap();
     let id = v["id_token"].as_str().unwrap();
     let a = verifier.verify_access_uncached(access).await.unwrap();
-    assert_eq!(a.claims().token_use.as_deref(), Some("access"));
-    assert_eq!(
-        a.claims().groups.as_deref(),
-        Some(&["admin".to_string()][..])
-    );
+    assert_eq!(a.claims().client_id, "4lln66726pp3f4gi1krj0sta9h");
+    assert_eq!(a.claims().groups, vec!["admin".to_string()]);
     let i = verifier
         .verify_id(id, v["id_token_nonce"].as_str())
         .await
@@ -603,8 +594,8 @@ async fn real_cognito_tokens_verify_with_an_injected_clock() {
     );
     // Today they have long expired.
     verifier.clock().set(1_800_000_000);
-    assert_eq!(
+    assert!(matches!(
         verifier.verify_access_uncached(access).await.unwrap_err(),
-        VerifyError::Expired
-    );
+        VerifyError::Expired { .. }
+    ));
 }

@@ -29,7 +29,7 @@ pub struct OpsOverview {
 /// Admin figures. 401 when signed out, 403 for non-admins (same policy as the page).
 #[server(prefix = "/api", endpoint = "admin_overview")]
 pub async fn admin_overview() -> Result<OpsOverview, ServerFnError> {
-    let user = leptos_cognito::require(&admin_policy()).await?;
+    let who = leptos_cognito::require(&admin_policy()).await?;
     let parts =
         use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("no request"))?;
     let auth = parts
@@ -37,15 +37,16 @@ pub async fn admin_overview() -> Result<OpsOverview, ServerFnError> {
         .get::<leptos_cognito::CognitoAuth>()
         .cloned()
         .ok_or_else(|| ServerFnError::new("auth layer missing"))?;
-    let verifier = auth.verifier();
+    let stats = auth.stats();
     Ok(OpsOverview {
-        viewer: user
-            .map(|u| u.username)
-            .unwrap_or_else(|| "(authorization disabled)".into()),
-        jwks_fetches: verifier.jwks().fetch_count(),
-        cached_keys: verifier.jwks().kids().len(),
-        cached_tokens: verifier.cached_access_tokens(),
-        refresh_calls: auth.refresher().call_count(),
+        viewer: match who {
+            leptos_cognito::Authorized::User(u) => u.username,
+            _ => "(authorization disabled)".into(),
+        },
+        jwks_fetches: stats.jwks_fetches,
+        cached_keys: auth.verifier().jwks().kids().len(),
+        cached_tokens: stats.cached_access_tokens,
+        refresh_calls: stats.refresh_calls,
         issuer: auth.config().issuer().to_string(),
     })
 }

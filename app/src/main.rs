@@ -1,32 +1,16 @@
 //! The demo server: axum + leptos_axum + leptos_cognito.
 //!
-//! With `AWS_COGNITO_USER_POOL_ID` unset it starts the embedded dev IdP and configures itself
-//! for it; otherwise every setting comes from the environment (flask-cognito-lib names).
+//! With `AWS_COGNITO_USER_POOL_ID` set every setting comes from the environment
+//! (flask-cognito-lib's names, a `.env` file included); otherwise the embedded dev IdP stands in,
+//! on loopback addresses only.
 
-use std::{collections::HashMap, net::SocketAddr, process::ExitCode};
+use std::process::ExitCode;
 
-use axum::{routing::get, Json, Router};
+use axum::{routing::get, serve::ListenerExt, Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use leptos_cognito::{
-    config::CognitoConfig,
-    dev_idp::{DevIdp, DevIdpOptions},
-    provide_cognito, CognitoAuth, CognitoUser, Policy, RequireLayer,
-};
+use leptos_cognito::{dev_idp::cognito_or_dev_idp, CognitoUser, Policy, RequireLayer};
 use leptos_cognito_demo::app::{shell, App};
-
-/// Variables that describe the IdP itself: ignored in dev-IdP mode (the dev IdP defines them).
-const IDP_VARS: &[&str] = &[
-    "AWS_REGION",
-    "AWS_COGNITO_DOMAIN",
-    "AWS_COGNITO_USER_POOL_ID",
-    "AWS_COGNITO_USER_POOL_CLIENT_ID",
-    "AWS_COGNITO_USER_POOL_CLIENT_SECRET",
-    "AWS_COGNITO_REDIRECT_URL",
-    "AWS_COGNITO_LOGOUT_URL",
-    "AWS_COGNITO_ISSUER",
-    "AWS_COGNITO_JWKS_URL",
-];
 
 /// `GET /api/me`: the signed-in user as JSON (cookie or bearer), 401 otherwise.
 async fn api_me(user: CognitoUser) -> Json<serde_json::Value> {
@@ -38,68 +22,22 @@ async fn api_me(user: CognitoUser) -> Json<serde_json::Value> {
     }))
 }
 
-async fn configure(site: SocketAddr) -> Result<(CognitoAuth, Option<DevIdp>), String> {
-    let env: HashMap<String, String> = std::env::vars().collect();
-    if env
-        .get("AWS_COGNITO_USER_POOL_ID")
-        .is_some_and(|v| !v.trim().is_empty())
-    {
-        let config = CognitoConfig::from_vars(env).map_err(|e| e.to_string())?;
-        if !config.redirect_url().scheme().eq("https") && config.cookie_secure() {
-            tracing::warn!("AWS_COGNITO_REDIRECT_URL is http:// but cookies are Secure; set AWS_COGNITO_COOKIE_SECURE=false for plain-http local testing");
-        }
-        return Ok((CognitoAuth::new(config), None));
-    }
-    let idp_addr: SocketAddr = env
-        .get("DEV_IDP_ADDR")
-        .and_then(|a| a.parse().ok())
-        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
-    let idp = DevIdp::start(DevIdpOptions {
-        addr: idp_addr,
-        ..Default::default()
-    })
-    .await
-    .map_err(|e| format!("cannot start the dev IdP on {idp_addr}: {e}"))?;
-    let host = if site.ip().is_unspecified() {
-        SocketAddr::from(([127, 0, 0, 1], site.port()))
-    } else {
-        site
-    };
-    let origin = format!("http://{host}");
-    let mut builder = idp.app_config(&origin).refresh_flow_enabled(true);
-    builder = builder.with_vars(&env, IDP_VARS).dev_mode(true);
-    let config = builder.build().map_err(|e| e.to_string())?;
-    tracing::info!(
-        idp = %idp.url(),
-        "no AWS_COGNITO_USER_POOL_ID: using the embedded dev IdP (users alice/alice-password, bob/bob-password)"
-    );
-    Ok((CognitoAuth::new(config), Some(idp)))
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,leptos_cognito=info".into()),
-        )
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,leptos_cognito=info".into());
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+    // Loading `.env` is the application's choice; the library only reads the environment.
+    let _ = dotenvy::dotenv();
 
-    let conf = match get_configuration(None) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("leptos configuration: {e}");
-            return ExitCode::from(2);
-        }
+    let options = match get_configuration(None) {
+        Ok(c) => c.leptos_options,
+        Err(e) => return fail(format!("leptos configuration: {e}")),
     };
-    let leptos_options = conf.leptos_options;
-    let addr = leptos_options.site_addr;
-    let (auth, _idp) = match configure(addr).await {
+    let addr = options.site_addr;
+    let (auth, _dev_idp) = match cognito_or_dev_idp(addr, std::env::vars().collect()).await {
         Ok(x) => x,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(e),
     };
     if let Err(e) = auth.verifier().jwks().refresh().await {
         tracing::warn!(error = %e, "could not load the JWKS at startup; will retry on demand");
@@ -112,45 +50,36 @@ async fn main() -> ExitCode {
             get(api_me).route_layer(RequireLayer::api(Policy::signed_in())),
         )
         .merge(auth.routes())
-        .leptos_routes_with_context(
-            &leptos_options,
-            routes,
-            {
-                let auth = auth.clone();
-                move || provide_cognito(auth.clone())
-            },
-            {
-                let options = leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
+        .leptos_routes(&options, routes, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(auth.layer())
-        .with_state(leptos_options);
+        .with_state(options);
 
     let listener = match tokio::net::TcpListener::bind(&addr).await {
         Ok(l) => l,
-        Err(e) => {
-            eprintln!("cannot listen on {addr}: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(format!("cannot listen on {addr}: {e}")),
     };
-    tracing::info!(
-        "listening on http://{}",
-        listener
-            .local_addr()
-            .map(|a| a.to_string())
-            .unwrap_or_default()
-    );
+    tracing::info!("listening on http://{addr}");
+    // Without TCP_NODELAY a body written after its headers waits for the client's delayed ACK.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    if let Err(e) = axum::serve(listener, app.into_make_service())
+    match axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
     {
-        eprintln!("server error: {e}");
-        return ExitCode::from(1);
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(format!("server error: {e}")),
     }
-    ExitCode::SUCCESS
+}
+
+fn fail(message: String) -> ExitCode {
+    eprintln!("{message}");
+    ExitCode::from(2)
 }

@@ -8,6 +8,11 @@
 //! 3. Values over [`chunked::MAX_CHUNK_VALUE`] bytes are split into numbered chunks.
 //! 4. The refresh cookie is Fernet-encrypted by default ([`RefreshCrypto`]).
 //! 5. Anything unreadable (tampered, truncated, wrong key) reads as absent: signed out.
+//! 6. An auth cookie name sent twice (e.g. one planted from a sibling subdomain with a wider
+//!    `Domain` or a longer `Path`) makes the request's cookies ambiguous: they are not used at
+//!    all ([`CookieCodec::is_ambiguous`]), whichever copy comes first.
+//! 7. Work per request is bounded: one linear pass over the `Cookie` header, at most
+//!    [`MAX_LOGIN_STATE_CLEARS`] stale login-state cookies cleared per response.
 //!
 //! # Example
 //! ```
@@ -17,7 +22,7 @@
 //! #   .logout_url("https://a.example/").secret_key("0123456789abcdef0123456789abcdef").build().unwrap();
 //! let codec = CookieCodec::new(&config);
 //! let jar = tower_cookies::Cookies::default();
-//! codec.write(&jar, ACCESS_COOKIE, "header.payload.signature", codec.token_age());
+//! codec.write(&jar, ACCESS_COOKIE, "header.payload.signature", codec.token_age()).unwrap();
 //! assert_eq!(codec.read(&jar, ACCESS_COOKIE).as_deref(), Some("header.payload.signature"));
 //! ```
 
@@ -31,6 +36,7 @@ use sha2::Sha256;
 use tower_cookies::Cookies;
 
 pub use self::{login_state::LoginState, refresh_crypto::RefreshCrypto};
+
 use crate::config::{CognitoConfig, SameSite};
 
 /// Name of the access-token cookie.
@@ -39,6 +45,25 @@ pub const ACCESS_COOKIE: &str = "cognito_access_token";
 pub const ID_COOKIE: &str = "cognito_id_token";
 /// Name of the refresh-token cookie.
 pub const REFRESH_COOKIE: &str = "cognito_refresh_token";
+
+/// Most stale login-state cookies one response clears.
+pub const MAX_LOGIN_STATE_CLEARS: usize = 4;
+/// Most login-state cookies looked at in one request.
+const MAX_LOGIN_STATES_SCANNED: usize = 16;
+
+/// A cookie could not be written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CookieError {
+    /// The value does not fit in [`chunked::MAX_CHUNKS`] cookies.
+    #[error("the value of cookie {cookie} ({len} bytes) is too large to store in cookies")]
+    TooLarge {
+        /// The cookie's name.
+        cookie: String,
+        /// The value's length in bytes.
+        len: usize,
+    },
+}
 
 /// The tokens found in a request's cookies (refresh token already decrypted).
 #[derive(Default, Clone)]
@@ -137,15 +162,26 @@ impl CookieCodec {
     }
 
     /// Writes a value, chunked if needed, and deletes chunks left from a larger earlier value.
-    /// Returns `false` (and writes nothing) if the value is too large even for chunks.
-    pub fn write(&self, jar: &Cookies, name: &str, value: &str, max_age: CookieDuration) -> bool {
+    ///
+    /// # Errors
+    /// [`CookieError::TooLarge`] (and nothing written) if the value does not fit even in chunks.
+    pub fn write(
+        &self,
+        jar: &Cookies,
+        name: &str,
+        value: &str,
+        max_age: CookieDuration,
+    ) -> Result<(), CookieError> {
         let Some(parts) = chunked::split(name, value) else {
             tracing::error!(
                 cookie = name,
                 len = value.len(),
                 "value too large for cookies; not stored"
             );
-            return false;
+            return Err(CookieError::TooLarge {
+                cookie: name.to_string(),
+                len: value.len(),
+            });
         };
         let used = parts.len() - 1;
         for (n, v) in parts {
@@ -157,7 +193,7 @@ impl CookieCodec {
                 jar.add(self.removal(n, self.same_site));
             }
         }
-        true
+        Ok(())
     }
 
     fn removal(&self, name: String, same_site: CSameSite) -> Cookie<'static> {
@@ -196,29 +232,101 @@ impl CookieCodec {
         }
     }
 
-    /// Stores the access and ID tokens (and the refresh token when given).
+    /// Stores the access and ID tokens (and the refresh token when given). All or nothing:
+    /// sizes are checked before any cookie is written.
+    ///
+    /// # Errors
+    /// [`CookieError::TooLarge`] when a token cannot be stored; no cookie is written then.
     pub fn write_tokens(
         &self,
         jar: &Cookies,
         access: &str,
         id: Option<&str>,
         refresh: Option<&str>,
-    ) {
-        self.write(jar, ACCESS_COOKIE, access, self.token_age);
-        match id {
-            Some(id) => {
-                self.write(jar, ID_COOKIE, id, self.token_age);
-            }
-            None => self.clear(jar, ID_COOKIE),
-        }
-        if let Some(r) = refresh {
-            let value = if self.refresh_encrypted {
+    ) -> Result<(), CookieError> {
+        let refresh = refresh.map(|r| {
+            if self.refresh_encrypted {
                 self.refresh_crypto.encrypt(r)
             } else {
                 r.to_string()
-            };
-            self.write(jar, REFRESH_COOKIE, &value, self.refresh_age);
+            }
+        });
+        let too_large = |name: &str, v: &str| {
+            chunked::split(name, v)
+                .is_none()
+                .then(|| CookieError::TooLarge {
+                    cookie: name.to_string(),
+                    len: v.len(),
+                })
+        };
+        let checks = [
+            (ACCESS_COOKIE, Some(access)),
+            (ID_COOKIE, id),
+            (REFRESH_COOKIE, refresh.as_deref()),
+        ];
+        if let Some(e) = checks
+            .iter()
+            .find_map(|(n, v)| v.and_then(|v| too_large(n, v)))
+        {
+            tracing::error!(error = %e, "tokens too large for cookies; none stored");
+            return Err(e);
         }
+        self.write(jar, ACCESS_COOKIE, access, self.token_age)?;
+        match id {
+            Some(id) => self.write(jar, ID_COOKIE, id, self.token_age)?,
+            None => self.clear(jar, ID_COOKIE),
+        }
+        if let Some(r) = &refresh {
+            self.write(jar, REFRESH_COOKIE, r, self.refresh_age)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the request carries any token cookie (access, ID or refresh): such a request is
+    /// authenticated by cookies, so unsafe methods must pass the CSRF check.
+    pub fn has_token_cookie(&self, jar: &Cookies) -> bool {
+        [ACCESS_COOKIE, ID_COOKIE, REFRESH_COOKIE]
+            .iter()
+            .any(|n| jar.get(n).is_some())
+    }
+
+    /// Whether a token cookie name (or one of its chunks) appears more than once in the
+    /// request's `Cookie` headers. One linear pass; nothing is allocated per cookie.
+    pub fn is_ambiguous(&self, headers: &http::HeaderMap) -> bool {
+        const NAMES: [&str; 3] = [ACCESS_COOKIE, ID_COOKIE, REFRESH_COOKIE];
+        // Bit i*(MAX_CHUNKS+1)+k: name i, chunk k (0 = the base cookie).
+        let mut seen: u64 = 0;
+        for value in headers.get_all(http::header::COOKIE) {
+            let bytes = value.as_bytes();
+            for pair in bytes.split(|b| *b == b';') {
+                let name = pair.split(|b| *b == b'=').next().unwrap_or_default();
+                let name = name.trim_ascii();
+                let Some(i) = NAMES.iter().position(|n| name.starts_with(n.as_bytes())) else {
+                    continue;
+                };
+                let rest = &name[NAMES[i].len()..];
+                let k = if rest.is_empty() {
+                    0
+                } else {
+                    match rest
+                        .strip_prefix(b".")
+                        .and_then(|d| std::str::from_utf8(d).ok())
+                    {
+                        Some(d) => match d.parse::<usize>() {
+                            Ok(k) if (1..=chunked::MAX_CHUNKS).contains(&k) => k,
+                            _ => continue,
+                        },
+                        None => continue,
+                    }
+                };
+                let bit = 1u64 << (i * (chunked::MAX_CHUNKS + 1) + k);
+                if seen & bit != 0 {
+                    return true;
+                }
+                seen |= bit;
+            }
+        }
+        false
     }
 
     /// Deletes every auth cookie (tokens, chunks and pending logins).
@@ -226,7 +334,7 @@ impl CookieCodec {
         for name in [ACCESS_COOKIE, ID_COOKIE, REFRESH_COOKIE] {
             self.clear(jar, name);
         }
-        self.clear_login_states(jar, None);
+        self.clear_login_states(jar);
     }
 
     /// Stores a pending login, dropping the oldest ones beyond
@@ -243,9 +351,11 @@ impl CookieCodec {
             })
             .collect();
         pending.sort_by_key(|(_, t)| *t);
-        while pending.len() >= login_state::MAX_PENDING_LOGINS {
+        let mut cleared = 0;
+        while pending.len() >= login_state::MAX_PENDING_LOGINS && cleared < MAX_LOGIN_STATE_CLEARS {
             let (n, _) = pending.remove(0);
             jar.add(self.removal(n, CSameSite::Lax));
+            cleared += 1;
         }
         let value = serde_json::to_string(state).unwrap_or_default();
         let cookie = self.build(
@@ -262,11 +372,13 @@ impl CookieCodec {
         serde_json::from_str(c.value()).ok()
     }
 
+    /// Names of the login-state cookies present (at most a few are looked at).
     fn login_cookie_names(&self, jar: &Cookies) -> Vec<String> {
         jar.list()
             .into_iter()
             .map(|c| c.name().to_string())
             .filter(|n| n.starts_with(login_state::LOGIN_COOKIE_PREFIX))
+            .take(MAX_LOGIN_STATES_SCANNED)
             .collect()
     }
 
@@ -284,13 +396,22 @@ impl CookieCodec {
         !self.login_cookie_names(jar).is_empty()
     }
 
-    /// Deletes the login-state cookie of `state`, or all of them when `None`.
-    pub fn clear_login_states(&self, jar: &Cookies, state: Option<&str>) {
-        let names = match state {
-            Some(s) => vec![login_state::cookie_name(s)],
-            None => self.login_cookie_names(jar),
-        };
-        for n in names {
+    /// Deletes the login-state cookie of `state`.
+    pub fn clear_login_state(&self, jar: &Cookies, state: &str) {
+        let name = login_state::cookie_name(state);
+        if jar.get(&name).is_some() {
+            jar.add(self.removal(name, CSameSite::Lax));
+        }
+    }
+
+    /// Deletes pending logins (at most [`MAX_LOGIN_STATE_CLEARS`] per response: the rest
+    /// expire on their own within ten minutes).
+    pub fn clear_login_states(&self, jar: &Cookies) {
+        for n in self
+            .login_cookie_names(jar)
+            .into_iter()
+            .take(MAX_LOGIN_STATE_CLEARS)
+        {
             jar.add(self.removal(n, CSameSite::Lax));
         }
     }

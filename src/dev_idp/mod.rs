@@ -27,6 +27,7 @@
 //! # }
 //! ```
 
+mod app;
 mod keys;
 mod page;
 mod routes;
@@ -43,6 +44,7 @@ use std::{
 };
 
 pub use self::{
+    app::{cognito_or_dev_idp, DEV_IDP_ADDR_VARIABLE, DEV_IDP_VARIABLE},
     keys::SigningKey,
     users::{seed_users, DevUser},
 };

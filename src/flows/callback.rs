@@ -1,14 +1,17 @@
 //! `GET /auth/callback?code&state` (or `?error&error_description&state`): finish a sign-in.
 //!
-//! 1. A Cognito `error` ends the login (the description is shown escaped).
-//! 2. The state must match a present, unexpired login-state cookie (constant-time compare);
+//! 1. The state must match a present, unexpired login-state cookie (constant-time compare);
 //!    otherwise nothing is sent to the token endpoint.
+//! 2. A Cognito `error` ends the login (the description is shown escaped).
 //! 3. The code is exchanged with the PKCE verifier; both tokens are verified, the ID token's
 //!    nonce included, and must share one `sub`.
 //! 4. Success: token cookies set, the login-state cookie deleted, 303 to the saved return path
 //!    with `Cache-Control: no-store`.
-//! 5. Every failure: an escaped error page with 400/401/502/504, no token cookie, the
-//!    login-state cookie cleared, a typed error logged without secrets. Never a 500.
+//! 5. Every failure: an escaped error page with 400/401/502/504, no token cookie, this
+//!    callback's login-state cookie cleared (other tabs' pending logins kept), a typed error
+//!    logged without secrets. Never a 500.
+//! 6. A Cognito `error` is only described once the `state` matched: a forged callback link
+//!    cannot put its own words on our page.
 
 use axum::{
     extract::{RawQuery, State},
@@ -19,8 +22,10 @@ use http::StatusCode;
 use subtle::ConstantTimeEq;
 use tower_cookies::Cookies;
 
-use super::see_other;
-use crate::{cognito_client::IdpError, verify::VerifyError, CognitoAuth};
+use crate::{
+    auth::CognitoAuth, cognito_client::IdpError, cookies::CookieError, pages::see_other,
+    verify::VerifyError,
+};
 
 /// Why a callback failed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -50,6 +55,9 @@ pub enum CallbackError {
     /// A token did not verify.
     #[error("a returned token failed verification: {0}")]
     Token(#[from] VerifyError),
+    /// The tokens do not fit in cookies.
+    #[error("the tokens cannot be stored: {0}")]
+    Storage(#[from] CookieError),
 }
 
 impl CallbackError {
@@ -68,6 +76,7 @@ impl CallbackError {
             CallbackError::Exchange(e) => e.status(),
             CallbackError::Token(e) if e.is_transient() => StatusCode::BAD_GATEWAY,
             CallbackError::Token(_) => StatusCode::UNAUTHORIZED,
+            CallbackError::Storage(_) => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -94,12 +103,19 @@ impl CallbackError {
             CallbackError::Token(_) => {
                 "The sign-in service returned a token we could not trust.".into()
             }
+            CallbackError::Storage(_) => {
+                "The sign-in service returned tokens too large to keep in this browser.".into()
+            }
         }
     }
 }
 
 /// Completes a login from the callback's raw query string. On success the token cookies are
-/// in `jar` and the return path is returned. The login-state cookie is cleared in every case.
+/// in `jar` and the return path is returned. The login-state cookie of this callback's `state`
+/// is cleared in every case; other tabs' pending logins are left alone.
+///
+/// A Cognito `error` is reported only once the `state` matches a pending login: until then
+/// the `error_description` (attacker-writable in a forged link) is never shown.
 ///
 /// # Errors
 /// See [`CallbackError`].
@@ -112,19 +128,15 @@ pub async fn complete(
     let param = |name| super::single_param(query, name).map_err(|_| CallbackError::BadRequest);
     let state = param("state");
     let result = async {
-        let state = state.clone()?;
-        if let Some(error) = param("error")? {
-            return Err(CallbackError::Provider {
-                error: error.chars().take(64).collect(),
-                description: param("error_description")?.map(|d| d.chars().take(300).collect()),
+        let state = state.clone()?.filter(|s| !s.is_empty() && s.len() <= 512);
+        let error = param("error")?;
+        let Some(state) = state else {
+            return Err(if error.is_some() && !codec.has_login_state(jar) {
+                CallbackError::NoLoginState
+            } else {
+                CallbackError::BadRequest
             });
-        }
-        let (Some(code), Some(state)) = (param("code")?, state) else {
-            return Err(CallbackError::BadRequest);
         };
-        if code.is_empty() || code.len() > 2048 || state.len() > 512 {
-            return Err(CallbackError::BadRequest);
-        }
         let Some(login) = codec.read_login_state(jar, &state, auth.clock().now()) else {
             return Err(if codec.has_login_state(jar) {
                 CallbackError::StateMismatch
@@ -134,6 +146,18 @@ pub async fn complete(
         };
         if !bool::from(login.state.as_bytes().ct_eq(state.as_bytes())) {
             return Err(CallbackError::StateMismatch);
+        }
+        if let Some(error) = error {
+            return Err(CallbackError::Provider {
+                error: error.chars().take(64).collect(),
+                description: param("error_description")?.map(|d| d.chars().take(300).collect()),
+            });
+        }
+        let Some(code) = param("code")? else {
+            return Err(CallbackError::BadRequest);
+        };
+        if code.is_empty() || code.len() > 2048 {
+            return Err(CallbackError::BadRequest);
         }
         let tokens = auth
             .client()
@@ -158,14 +182,14 @@ pub async fn complete(
             &tokens.access_token,
             tokens.id_token.as_deref(),
             refresh,
-        );
-        tracing::info!(sub = access.subject(), "signed in");
+        )?;
+        tracing::info!("signed in");
+        tracing::debug!(sub = access.subject(), "signed in");
         Ok(login.return_to)
     }
     .await;
-    match (&result, state) {
-        (Ok(_), Ok(Some(s))) => codec.clear_login_states(jar, Some(&s)),
-        _ => codec.clear_login_states(jar, None),
+    if let Ok(Some(s)) = &state {
+        codec.clear_login_state(jar, s);
     }
     result
 }

@@ -17,11 +17,11 @@ use sha2::{Digest, Sha256};
 use tower_cookies::Cookies;
 use url::Url;
 
-use super::{return_to, see_other};
-use crate::{config::AuthorizeParams, cookies::LoginState, CognitoAuth};
+use super::return_to;
+use crate::{auth::CognitoAuth, config::AuthorizeParams, cookies::LoginState, pages::see_other};
 
 /// 32 random bytes, base64url without padding (43 characters).
-pub fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     let bytes: [u8; 32] = rand::random();
     URL_SAFE_NO_PAD.encode(bytes)
 }

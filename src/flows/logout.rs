@@ -1,53 +1,41 @@
 //! `POST /auth/logout`: sign out (SPEC §4).
 //!
-//! 1. Same-origin only: `Sec-Fetch-Site` must be `same-origin` (or `none`) when present,
-//!    otherwise `Origin` must equal the app's origin when present; cross-site → 403.
-//! 2. The refresh token is revoked at `/oauth2/revoke` (Basic auth for confidential clients,
+//! 1. Same-origin only: the layer refuses a cross-origin `POST /auth/logout` with 403
+//!    ([`crate::csrf`]).
+//! 2. The session (`origin_jti`, else `jti`, of the access and ID tokens) goes on the
+//!    revocation list: copies of its tokens are refused by this process, as cookies and as
+//!    bearer tokens, until they (and any token a refresh in flight could mint) expire.
+//! 3. The refresh token is revoked at `/oauth2/revoke` (Basic auth for confidential clients,
 //!    `client_id` in the body for public ones); a failed revoke still logs out locally.
-//! 3. Every auth cookie (and chunk, and pending login) is deleted with the attributes used to
-//!    set it; cached verification results of these tokens are forgotten.
-//! 4. 303 to Cognito `/logout?client_id&logout_uri`, which ends the hosted-UI session.
+//! 4. Every auth cookie (and chunk, and a few pending logins) is deleted with the attributes
+//!    used to set it; cached verification results of these tokens are forgotten.
+//! 5. 303 to Cognito `/logout?client_id&logout_uri`, which ends the hosted-UI session.
 //!
 //! `GET /auth/logout` changes nothing: it shows a confirmation form that POSTs.
 
 use axum::{extract::State, response::Response, Extension};
-use http::{header, HeaderMap, StatusCode};
+use http::StatusCode;
 use tower_cookies::Cookies;
 use url::Url;
 
-use super::see_other;
-use crate::{pages, CognitoAuth};
+use crate::{
+    auth::CognitoAuth,
+    cookies::{ACCESS_COOKIE, ID_COOKIE},
+    pages::{self, see_other},
+    verify::{TokenClaims, VerifyError},
+};
 
-/// Whether the request comes from our own origin (CSRF defence): `Sec-Fetch-Site` when the
-/// browser sends it, else `Origin`, else the `Referer`'s origin. Requests carrying none of them
-/// (non-browser clients) are accepted.
-pub fn is_same_origin(headers: &HeaderMap, app_origin: &str) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site") {
-        return matches!(site.to_str(), Ok("same-origin" | "none"));
-    }
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        return origin
-            .to_str()
-            .is_ok_and(|o| o.eq_ignore_ascii_case(app_origin));
-    }
-    match headers.get(header::REFERER) {
-        Some(referer) => referer
-            .to_str()
-            .ok()
-            .and_then(|r| Url::parse(r).ok())
-            .is_some_and(|u| {
-                u.origin()
-                    .ascii_serialization()
-                    .eq_ignore_ascii_case(app_origin)
-            }),
-        None => true,
-    }
-}
+/// How long past "now + the token's lifetime" a revoked session stays on the list: covers a
+/// refresh that was in flight during the logout.
+const REVOCATION_MARGIN_SECS: i64 = 120;
+/// The longest access-token lifetime Cognito allows (one day).
+const MAX_ACCESS_TOKEN_LIFETIME_SECS: i64 = 86_400;
 
 /// Signs out: revokes, clears cookies, and returns the Cognito logout URL to redirect to.
 pub async fn sign_out(auth: &CognitoAuth, jar: &Cookies) -> Url {
     let codec = auth.cookies();
     let tokens = codec.read_tokens(jar);
+    revoke_session(auth, tokens.access.as_deref(), tokens.id.as_deref()).await;
     if let Some(refresh) = &tokens.refresh {
         auth.refresher().forget(refresh);
         if let Err(e) = auth.client().revoke(refresh).await {
@@ -64,21 +52,49 @@ pub async fn sign_out(auth: &CognitoAuth, jar: &Cookies) -> Url {
     auth.config().logout_endpoint()
 }
 
-/// The POST handler.
+/// Puts the session of these tokens on the revocation list (valid or expired tokens alike:
+/// only authentic ones are trusted to name a session).
+async fn revoke_session(auth: &CognitoAuth, access: Option<&str>, id: Option<&str>) {
+    let verifier = auth.verifier();
+    let now = auth.clock().now();
+    let until = |exp: i64, iat: i64| exp.max(now + (exp - iat).max(0)) + REVOCATION_MARGIN_SECS;
+    if let Some(t) = access {
+        match verifier.verify_access_uncached(t).await {
+            Ok(v) => {
+                if let Some(sid) = v.session_id() {
+                    verifier.revocations().revoke(sid, until(v.exp(), v.iat()));
+                }
+            }
+            // A refresh in flight may still mint tokens of this session: refuse them for as
+            // long as Cognito lets an access token live.
+            Err(VerifyError::Expired {
+                session_id: Some(sid),
+                ..
+            }) => verifier.revocations().revoke(
+                &sid,
+                now + MAX_ACCESS_TOKEN_LIFETIME_SECS + REVOCATION_MARGIN_SECS,
+            ),
+            Err(VerifyError::Expired { .. } | VerifyError::Revoked) => {}
+            Err(e) => tracing::debug!(error = %e, "{ACCESS_COOKIE} not revocable"),
+        }
+    }
+    if let Some(t) = id {
+        match verifier.verify_id(t, None).await {
+            Ok(v) => {
+                if let Some(sid) = v.session_id() {
+                    verifier.revocations().revoke(sid, until(v.exp(), v.iat()));
+                }
+            }
+            Err(e) => tracing::debug!(error = %e, "{ID_COOKIE} not revocable"),
+        }
+    }
+}
+
+/// The POST handler (the layer has checked that the request is same-origin).
 pub async fn handler(
     State(auth): State<CognitoAuth>,
     cookies: Option<Extension<Cookies>>,
-    headers: HeaderMap,
 ) -> Response {
-    if !is_same_origin(&headers, &auth.config().app_origin()) {
-        tracing::warn!("cross-site logout attempt refused");
-        return pages::page(
-            StatusCode::FORBIDDEN,
-            "Sign-out refused",
-            "Sign-out requests must come from this site.",
-            r#"<a href="/">Home</a>"#,
-        );
-    }
     let jar = match super::jar(cookies) {
         Ok(j) => j,
         Err(r) => return r,
@@ -95,44 +111,4 @@ pub async fn confirm() -> Response {
         "Press the button to sign out of this site and of the sign-in service.",
         r#"<form method="post" action="/auth/logout"><button type="submit">Sign out</button></form><a class="secondary" href="/">Cancel</a>"#,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn h(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut m = HeaderMap::new();
-        for (k, v) in pairs {
-            m.insert(*k, v.parse().unwrap());
-        }
-        m
-    }
-
-    #[test]
-    fn same_origin_rules() {
-        let o = "http://127.0.0.1:3000";
-        assert!(is_same_origin(&h(&[("sec-fetch-site", "same-origin")]), o));
-        assert!(!is_same_origin(&h(&[("sec-fetch-site", "cross-site")]), o));
-        assert!(!is_same_origin(&h(&[("sec-fetch-site", "same-site")]), o));
-        assert!(is_same_origin(
-            &h(&[("origin", "http://127.0.0.1:3000")]),
-            o
-        ));
-        assert!(!is_same_origin(
-            &h(&[("origin", "https://evil.example")]),
-            o
-        ));
-        assert!(!is_same_origin(&h(&[("origin", "null")]), o));
-        assert!(!is_same_origin(
-            &h(&[("referer", "https://evil.example/page")]),
-            o
-        ));
-        assert!(is_same_origin(
-            &h(&[("referer", "http://127.0.0.1:3000/profile")]),
-            o
-        ));
-        assert!(!is_same_origin(&h(&[("referer", "not a url")]), o));
-        assert!(is_same_origin(&h(&[]), o));
-    }
 }

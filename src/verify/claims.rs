@@ -1,5 +1,10 @@
 //! Typed claims of Cognito access and ID tokens, and the [`Verified`] wrapper that only the
 //! verifier can build.
+//!
+//! The payload is first read into a private "raw" shape where every claim is optional; the
+//! verifier checks it and only then builds [`AccessClaims`] / [`IdClaims`], whose required
+//! claims (`sub`, `iss`, `exp`, `iat`, the client) are plain values. Both structs are
+//! `#[non_exhaustive]`: code outside the crate can read them but never make one up.
 
 use std::{collections::BTreeMap, ops::Deref, sync::Arc};
 
@@ -7,93 +12,116 @@ use serde::{Deserialize, Deserializer};
 
 use crate::CognitoUser;
 
-/// Claims of a Cognito **access** token (`token_use` = `access`).
-#[derive(Debug, Clone, Deserialize)]
+/// Verified claims of a Cognito **access** token (`token_use` = `access`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AccessClaims {
-    /// Subject.
-    pub sub: Option<String>,
-    /// Issuer.
-    pub iss: Option<String>,
-    /// `access`.
-    pub token_use: Option<String>,
-    /// The app client the token was issued to.
-    pub client_id: Option<String>,
+    /// Subject (non-empty, ASCII, at most 255 bytes).
+    pub sub: String,
+    /// Issuer (equal to the pool's).
+    pub iss: String,
+    /// The app client the token was issued to (equal to ours).
+    pub client_id: String,
     /// Expiry (seconds since the epoch).
-    #[serde(default, deserialize_with = "numeric_date")]
-    pub exp: Option<i64>,
+    pub exp: i64,
     /// Issued at.
-    #[serde(default, deserialize_with = "numeric_date")]
-    pub iat: Option<i64>,
+    pub iat: i64,
     /// Not before (optional).
-    #[serde(default, deserialize_with = "numeric_date")]
     pub nbf: Option<i64>,
     /// Original authentication time.
-    #[serde(default, deserialize_with = "numeric_date")]
     pub auth_time: Option<i64>,
     /// The user name.
     pub username: Option<String>,
-    /// Space-separated scopes.
-    pub scope: Option<String>,
-    /// `cognito:groups`.
-    #[serde(rename = "cognito:groups", default)]
-    pub groups: Option<Vec<String>>,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+    /// `cognito:groups`, empty when absent.
+    pub groups: Vec<String>,
     /// Token id (present when revocation is enabled).
     pub jti: Option<String>,
     /// Id of the original authentication (shared by tokens of one refresh family).
     pub origin_jti: Option<String>,
 }
 
-/// Audience: a string or an array of strings.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum Audience {
-    /// One audience.
-    One(String),
-    /// Several audiences.
-    Many(Vec<String>),
-}
-
-/// Claims of a Cognito **ID** token (`token_use` = `id`).
-#[derive(Debug, Clone, Deserialize)]
+/// Verified claims of a Cognito **ID** token (`token_use` = `id`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IdClaims {
     /// Subject.
-    pub sub: Option<String>,
+    pub sub: String,
     /// Issuer.
-    pub iss: Option<String>,
-    /// `id`.
-    pub token_use: Option<String>,
-    /// Audience (the app client id).
-    pub aud: Option<Audience>,
-    /// Authorized party.
-    pub azp: Option<String>,
+    pub iss: String,
+    /// Our app client id (the verified audience).
+    pub aud: String,
     /// Expiry.
-    #[serde(default, deserialize_with = "numeric_date")]
-    pub exp: Option<i64>,
+    pub exp: i64,
     /// Issued at.
-    #[serde(default, deserialize_with = "numeric_date")]
-    pub iat: Option<i64>,
+    pub iat: i64,
     /// Not before (optional).
-    #[serde(default, deserialize_with = "numeric_date")]
     pub nbf: Option<i64>,
     /// Original authentication time.
-    #[serde(default, deserialize_with = "numeric_date")]
     pub auth_time: Option<i64>,
-    /// The nonce sent at authorize.
-    pub nonce: Option<String>,
     /// `cognito:username`.
-    #[serde(rename = "cognito:username")]
     pub cognito_username: Option<String>,
     /// `email`.
     pub email: Option<String>,
     /// `email_verified` (Cognito sends a boolean; some pools send `"true"`).
-    #[serde(default, deserialize_with = "lenient_bool")]
     pub email_verified: Option<bool>,
-    /// `cognito:groups`.
-    #[serde(rename = "cognito:groups", default)]
+    /// `cognito:groups`, `None` when absent.
     pub groups: Option<Vec<String>>,
+    /// Token id.
+    pub jti: Option<String>,
+    /// Id of the original authentication.
+    pub origin_jti: Option<String>,
     /// Every other claim, including `custom:*` attributes.
-    #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// What every verified token type offers.
+pub trait TokenClaims: sealed::Sealed {
+    /// The verified `sub`.
+    fn sub(&self) -> &str;
+    /// The verified `exp`.
+    fn exp(&self) -> i64;
+    /// The verified `iat`.
+    fn iat(&self) -> i64;
+    /// The session identifier used for revocation: `origin_jti`, else `jti`.
+    fn session_id(&self) -> Option<&str>;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::AccessClaims {}
+    impl Sealed for super::IdClaims {}
+}
+
+impl TokenClaims for AccessClaims {
+    fn sub(&self) -> &str {
+        &self.sub
+    }
+    fn exp(&self) -> i64 {
+        self.exp
+    }
+    fn iat(&self) -> i64 {
+        self.iat
+    }
+    fn session_id(&self) -> Option<&str> {
+        self.origin_jti.as_deref().or(self.jti.as_deref())
+    }
+}
+
+impl TokenClaims for IdClaims {
+    fn sub(&self) -> &str {
+        &self.sub
+    }
+    fn exp(&self) -> i64 {
+        self.exp
+    }
+    fn iat(&self) -> i64 {
+        self.iat
+    }
+    fn session_id(&self) -> Option<&str> {
+        self.origin_jti.as_deref().or(self.jti.as_deref())
+    }
 }
 
 /// Claims that passed every check of the verifier. Only the verifier constructs it.
@@ -102,22 +130,18 @@ pub struct IdClaims {
 /// ```no_run
 /// # async fn f(verifier: &leptos_cognito::verify::TokenVerifier, token: &str) {
 /// let verified = verifier.verify_access(token).await.unwrap();
-/// println!("user {}", verified.subject());
+/// println!("user {} until {}", verified.subject(), verified.expires_at());
 /// # }
 /// ```
 #[derive(Debug, Clone)]
 pub struct Verified<T> {
     claims: Arc<T>,
-    sub: String,
-    exp: i64,
 }
 
-impl<T> Verified<T> {
-    pub(crate) fn new(claims: T, sub: String, exp: i64) -> Self {
+impl<T: TokenClaims> Verified<T> {
+    pub(crate) fn new(claims: T) -> Self {
         Self {
             claims: Arc::new(claims),
-            sub,
-            exp,
         }
     }
     /// The verified claims.
@@ -126,11 +150,15 @@ impl<T> Verified<T> {
     }
     /// The verified `sub`.
     pub fn subject(&self) -> &str {
-        &self.sub
+        self.claims.sub()
     }
     /// The verified `exp`.
     pub fn expires_at(&self) -> i64 {
-        self.exp
+        self.claims.exp()
+    }
+    /// The session identifier (`origin_jti`, else `jti`).
+    pub fn session_id(&self) -> Option<&str> {
+        self.claims.session_id()
     }
 }
 
@@ -141,29 +169,89 @@ impl<T> Deref for Verified<T> {
     }
 }
 
+/// Access-token payload as sent, before any check.
+#[derive(Deserialize)]
+pub(crate) struct RawAccess {
+    pub sub: Option<String>,
+    pub iss: Option<String>,
+    pub token_use: Option<String>,
+    pub client_id: Option<String>,
+    #[serde(default, deserialize_with = "numeric_date")]
+    pub exp: Option<i64>,
+    #[serde(default, deserialize_with = "numeric_date")]
+    pub iat: Option<i64>,
+    #[serde(default, deserialize_with = "numeric_date")]
+    pub nbf: Option<i64>,
+    #[serde(default, deserialize_with = "numeric_date")]
+    pub auth_time: Option<i64>,
+    pub username: Option<String>,
+    pub scope: Option<String>,
+    #[serde(rename = "cognito:groups", default)]
+    pub groups: Option<Vec<String>>,
+    pub jti: Option<String>,
+    pub origin_jti: Option<String>,
+}
+
+/// Audience: a string or an array of strings.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// ID-token payload as sent, before any check.
+#[derive(Deserialize)]
+pub(crate) struct RawId {
+    pub sub: Option<String>,
+    pub iss: Option<String>,
+    pub token_use: Option<String>,
+    pub aud: Option<Audience>,
+    pub azp: Option<String>,
+    #[serde(default, deserialize_with = "numeric_date")]
+    pub exp: Option<i64>,
+    #[serde(default, deserialize_with = "numeric_date")]
+    pub iat: Option<i64>,
+    #[serde(default, deserialize_with = "numeric_date")]
+    pub nbf: Option<i64>,
+    #[serde(default, deserialize_with = "numeric_date")]
+    pub auth_time: Option<i64>,
+    pub nonce: Option<String>,
+    #[serde(rename = "cognito:username")]
+    pub cognito_username: Option<String>,
+    pub email: Option<String>,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub email_verified: Option<bool>,
+    #[serde(rename = "cognito:groups", default)]
+    pub groups: Option<Vec<String>>,
+    pub jti: Option<String>,
+    pub origin_jti: Option<String>,
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
 /// Builds the non-secret user snapshot from verified tokens. The access token always comes
 /// first (groups and scopes are read from it, as flask-cognito-lib's `auth_required` does);
 /// the ID token adds profile claims.
-pub fn user_from(access: &Verified<AccessClaims>, id: Option<&Verified<IdClaims>>) -> CognitoUser {
+pub(crate) fn user_from(
+    access: &Verified<AccessClaims>,
+    id: Option<&Verified<IdClaims>>,
+) -> CognitoUser {
     let a = access.claims();
-    let groups = a
-        .groups
-        .clone()
-        .or_else(|| id.and_then(|i| i.groups.clone()))
-        .unwrap_or_default();
+    let groups = if a.groups.is_empty() {
+        id.and_then(|i| i.groups.clone()).unwrap_or_default()
+    } else {
+        a.groups.clone()
+    };
     let mut user = CognitoUser {
-        sub: access.subject().to_string(),
+        sub: a.sub.clone(),
         username: a.username.clone().unwrap_or_default(),
         email: None,
         email_verified: None,
         groups,
-        scopes: a
-            .scope
-            .as_deref()
-            .map(|s| s.split_whitespace().map(str::to_string).collect())
-            .unwrap_or_default(),
+        scopes: a.scopes.clone(),
         attributes: BTreeMap::new(),
-        access_expires_at: access.expires_at(),
+        access_expires_at: a.exp,
         id_expires_at: None,
         auth_time: a.auth_time,
     };
@@ -174,7 +262,7 @@ pub fn user_from(access: &Verified<AccessClaims>, id: Option<&Verified<IdClaims>
         }
         user.email = c.email.clone();
         user.email_verified = c.email_verified;
-        user.id_expires_at = Some(id.expires_at());
+        user.id_expires_at = Some(c.exp);
         user.auth_time = c.auth_time.or(user.auth_time);
         for (k, v) in &c.extra {
             if let Some(name) = k.strip_prefix("custom:") {
@@ -214,7 +302,11 @@ fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Erro
     }
     Ok(match Option::<B>::deserialize(d)? {
         Some(B::Bool(b)) => Some(b),
-        Some(B::Str(s)) => crate::config::parse_bool(&s),
+        Some(B::Str(s)) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
         None => None,
     })
 }

@@ -10,8 +10,29 @@
 //!    array must not name anyone else; `azp`, if present, = ours); `exp`, `iat`, `sub` required;
 //!    `exp`/`iat`/`nbf` checked with the leeway; the nonce when one is expected.
 //!
+//! 5. The session (`origin_jti`, else `jti`) must not have been revoked by a logout
+//!    ([`crate::revocation`]); this holds for cached results too.
+//!
 //! Successful results are cached by token until `exp` ([`VerifiedCache`]), so the steady-state
-//! cost of an authenticated request is a hash-map lookup, not an RSA operation.
+//! cost of an authenticated request is a hash-map lookup, not an RSA operation. A cached result
+//! is dropped when the JWKS loses a key (a key the pool removed stops being trusted).
+//!
+//! # Example
+//! ```
+//! use std::sync::Arc;
+//! use leptos_cognito::{clock::Clock, jwks::JwksCache, verify::{Expectations, TokenVerifier}};
+//! # let jwk = leptos_cognito::dev_idp::SigningKey::generate().jwk();
+//! # let jwks_doc = serde_json::json!({ "keys": [jwk] }).to_string();
+//! let jwks = Arc::new(JwksCache::from_static(jwks_doc.as_bytes()).unwrap());
+//! let verifier = TokenVerifier::new(
+//!     Expectations::new("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123", "my-client-id"),
+//!     jwks,
+//! );
+//! # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! # rt.block_on(async {
+//! assert!(verifier.verify_access("not.a.token").await.is_err());
+//! # });
+//! ```
 
 pub mod claims;
 pub(crate) mod jwt;
@@ -22,14 +43,17 @@ use jsonwebtoken::Algorithm;
 use quick_cache::sync::Cache;
 use subtle::ConstantTimeEq;
 
-pub use self::claims::{AccessClaims, Audience, IdClaims, Verified};
+pub use self::claims::{AccessClaims, IdClaims, TokenClaims, Verified};
+use self::claims::{Audience, RawAccess, RawId};
 use crate::{
     clock::Clock,
     jwks::{JwksCache, JwksError},
+    revocation::RevocationList,
 };
 
 /// Why a token was refused. Messages never include token content.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum VerifyError {
     /// Larger than [`jwt::MAX_TOKEN_LEN`].
     #[error("token too large")]
@@ -64,9 +88,16 @@ pub enum VerifyError {
     /// `client_id` (access) or `aud`/`azp` (ID) is not our app client.
     #[error("token was not issued for this client")]
     WrongClient,
-    /// `exp` has passed (beyond the leeway).
+    /// `exp` has passed (beyond the leeway). Everything else checked out, signature included,
+    /// so the subject is known: a refresh can check it keeps the same user without verifying
+    /// the expired token a second time.
     #[error("token expired")]
-    Expired,
+    Expired {
+        /// The verified `sub` of the expired token.
+        subject: String,
+        /// Its session identifier (`origin_jti`, else `jti`), for revocation at logout.
+        session_id: Option<String>,
+    },
     /// `iat` is in the future (beyond the leeway).
     #[error("token issued in the future")]
     IssuedInFuture,
@@ -79,17 +110,28 @@ pub enum VerifyError {
     /// A refreshed token belongs to another subject.
     #[error("subject changed")]
     SubjectMismatch,
+    /// The session was signed out (its `origin_jti`/`jti` is on the revocation list).
+    #[error("the session was signed out")]
+    Revoked,
 }
 
 impl VerifyError {
-    /// Whether the failure is about the IdP being unreachable (the token might be fine).
+    /// Whether the failure is about the IdP's keys being unobtainable right now (the token
+    /// might be fine): unreachable JWKS, a broken JWKS document, or an unknown `kid` during the
+    /// re-fetch cool-down. Such failures never sign a user out.
     pub fn is_transient(&self) -> bool {
-        matches!(self, VerifyError::Key(JwksError::Unavailable(_)))
+        matches!(
+            self,
+            VerifyError::Key(
+                JwksError::Unavailable(_) | JwksError::Invalid(_) | JwksError::CoolingDown
+            )
+        )
     }
 }
 
 /// What the verifier expects of tokens: issuer, client, leeway, clock.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Expectations {
     /// Exact `iss`.
     pub issuer: String,
@@ -101,28 +143,61 @@ pub struct Expectations {
     pub clock: Clock,
 }
 
-/// Cache of verified tokens, keyed by the token itself, entries valid until `exp`.
-pub struct VerifiedCache<T> {
-    cache: Cache<Arc<str>, Verified<T>>,
+impl Expectations {
+    /// Expect tokens of `issuer` for `client_id`, no leeway, the system clock.
+    ///
+    /// # Example
+    /// ```
+    /// use std::time::Duration;
+    /// use leptos_cognito::{clock::Clock, verify::Expectations};
+    /// let e = Expectations::new("https://issuer.example/pool", "client")
+    ///     .leeway(Duration::from_secs(5))
+    ///     .clock(Clock::system());
+    /// assert_eq!(e.leeway, Duration::from_secs(5));
+    /// ```
+    pub fn new(issuer: impl Into<String>, client_id: impl Into<String>) -> Self {
+        Self {
+            issuer: issuer.into(),
+            client_id: client_id.into(),
+            leeway: Duration::ZERO,
+            clock: Clock::system(),
+        }
+    }
+    /// Sets the clock-skew leeway.
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+    /// Sets the clock.
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
 }
 
-impl<T: Clone> VerifiedCache<T> {
+/// Cache of verified tokens, keyed by the token itself, entries valid until `exp` and while
+/// the JWKS has not lost a key since.
+pub struct VerifiedCache<T> {
+    cache: Cache<Arc<str>, (Verified<T>, u64)>,
+}
+
+impl<T: Clone + TokenClaims> VerifiedCache<T> {
     fn new(capacity: usize) -> Self {
         Self {
             cache: Cache::new(capacity),
         }
     }
-    fn get(&self, token: &str, now: i64, leeway: i64) -> Option<Verified<T>> {
-        let v = self.cache.get(token)?;
-        if v.expires_at() + leeway > now {
+    fn get(&self, token: &str, now: i64, leeway: i64, generation: u64) -> Option<Verified<T>> {
+        let (v, g) = self.cache.get(token)?;
+        if g == generation && v.expires_at() + leeway > now {
             Some(v)
         } else {
             self.cache.remove(token);
             None
         }
     }
-    fn insert(&self, token: &str, v: Verified<T>) {
-        self.cache.insert(Arc::from(token), v);
+    fn insert(&self, token: &str, v: Verified<T>, generation: u64) {
+        self.cache.insert(Arc::from(token), (v, generation));
     }
     fn remove(&self, token: &str) {
         self.cache.remove(token);
@@ -137,7 +212,8 @@ impl<T: Clone> VerifiedCache<T> {
     }
 }
 
-/// Verifies Cognito access and ID tokens. Owns the JWKS cache and the verified-token caches.
+/// Verifies Cognito access and ID tokens. Owns the JWKS cache and the verified-token caches,
+/// and consults the revocation list.
 ///
 /// # Example
 /// ```no_run
@@ -150,6 +226,7 @@ impl<T: Clone> VerifiedCache<T> {
 pub struct TokenVerifier {
     expect: Expectations,
     jwks: Arc<JwksCache>,
+    revocations: Arc<RevocationList>,
     access_cache: VerifiedCache<AccessClaims>,
     id_cache: VerifiedCache<IdClaims>,
 }
@@ -159,7 +236,7 @@ impl std::fmt::Debug for TokenVerifier {
         f.debug_struct("TokenVerifier")
             .field("issuer", &self.expect.issuer)
             .field("jwks", &self.jwks)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -167,11 +244,22 @@ impl std::fmt::Debug for TokenVerifier {
 pub const VERIFIED_CACHE_CAPACITY: usize = 10_000;
 
 impl TokenVerifier {
-    /// A verifier with the given expectations and key source.
+    /// A verifier with the given expectations and key source, and its own revocation list.
     pub fn new(expect: Expectations, jwks: Arc<JwksCache>) -> Self {
+        let revocations = Arc::new(RevocationList::new(expect.clock.clone()));
+        Self::with_revocations(expect, jwks, revocations)
+    }
+
+    /// A verifier sharing `revocations` (the list logouts write to).
+    pub fn with_revocations(
+        expect: Expectations,
+        jwks: Arc<JwksCache>,
+        revocations: Arc<RevocationList>,
+    ) -> Self {
         Self {
             expect,
             jwks,
+            revocations,
             access_cache: VerifiedCache::new(VERIFIED_CACHE_CAPACITY),
             id_cache: VerifiedCache::new(VERIFIED_CACHE_CAPACITY),
         }
@@ -180,6 +268,11 @@ impl TokenVerifier {
     /// The JWKS cache.
     pub fn jwks(&self) -> &Arc<JwksCache> {
         &self.jwks
+    }
+
+    /// The revocation list consulted on every verification.
+    pub fn revocations(&self) -> &Arc<RevocationList> {
+        &self.revocations
     }
 
     /// The clock used for time checks.
@@ -191,17 +284,25 @@ impl TokenVerifier {
         self.expect.leeway.as_secs() as i64
     }
 
+    fn not_revoked<T: TokenClaims>(&self, v: Verified<T>) -> Result<Verified<T>, VerifyError> {
+        match v.session_id() {
+            Some(id) if self.revocations.is_revoked(id) => Err(VerifyError::Revoked),
+            _ => Ok(v),
+        }
+    }
+
     /// Verifies an access token, using the verified-token cache.
     ///
     /// # Errors
     /// The first failed check, see [`VerifyError`].
     pub async fn verify_access(&self, token: &str) -> Result<Verified<AccessClaims>, VerifyError> {
         let now = self.expect.clock.now();
-        if let Some(v) = self.access_cache.get(token, now, self.leeway()) {
-            return Ok(v);
+        let generation = self.jwks.generation();
+        if let Some(v) = self.access_cache.get(token, now, self.leeway(), generation) {
+            return self.not_revoked(v);
         }
         let v = self.verify_access_uncached(token).await?;
-        self.access_cache.insert(token, v.clone());
+        self.access_cache.insert(token, v.clone(), generation);
         Ok(v)
     }
 
@@ -214,14 +315,35 @@ impl TokenVerifier {
         token: &str,
     ) -> Result<Verified<AccessClaims>, VerifyError> {
         let payload = self.check_signature(token).await?;
-        let c: AccessClaims = serde_json::from_slice(&payload)
+        let c: RawAccess = serde_json::from_slice(&payload)
             .map_err(|_| VerifyError::Malformed("claims are not a JSON object"))?;
-        self.check_common(c.iss.as_deref(), c.token_use.as_deref(), "access")?;
-        if c.client_id.as_deref() != Some(self.expect.client_id.as_str()) {
-            return Err(VerifyError::WrongClient);
-        }
-        let (sub, exp) = self.check_times(c.sub.as_deref(), c.exp, c.iat, c.nbf)?;
-        Ok(Verified::new(c, sub, exp))
+        let iss = self.check_common(c.iss, c.token_use.as_deref(), "access")?;
+        let client_id = match c.client_id {
+            Some(id) if id == self.expect.client_id => id,
+            _ => return Err(VerifyError::WrongClient),
+        };
+        let sub = check_sub(c.sub)?;
+        let sid = c.origin_jti.as_deref().or(c.jti.as_deref());
+        let (exp, iat) = self.check_times(&sub, sid, c.exp, c.iat, c.nbf)?;
+        let v = Verified::new(AccessClaims {
+            sub,
+            iss,
+            client_id,
+            exp,
+            iat,
+            nbf: c.nbf,
+            auth_time: c.auth_time,
+            username: c.username,
+            scopes: c
+                .scope
+                .as_deref()
+                .map(|s| s.split_whitespace().map(str::to_string).collect())
+                .unwrap_or_default(),
+            groups: c.groups.unwrap_or_default(),
+            jti: c.jti,
+            origin_jti: c.origin_jti,
+        });
+        self.not_revoked(v)
     }
 
     /// Verifies an ID token; `nonce` must match when given (at login).
@@ -234,15 +356,16 @@ impl TokenVerifier {
         nonce: Option<&str>,
     ) -> Result<Verified<IdClaims>, VerifyError> {
         let now = self.expect.clock.now();
+        let generation = self.jwks.generation();
         if nonce.is_none() {
-            if let Some(v) = self.id_cache.get(token, now, self.leeway()) {
-                return Ok(v);
+            if let Some(v) = self.id_cache.get(token, now, self.leeway(), generation) {
+                return self.not_revoked(v);
             }
         }
         let payload = self.check_signature(token).await?;
-        let c: IdClaims = serde_json::from_slice(&payload)
+        let c: RawId = serde_json::from_slice(&payload)
             .map_err(|_| VerifyError::Malformed("claims are not a JSON object"))?;
-        self.check_common(c.iss.as_deref(), c.token_use.as_deref(), "id")?;
+        let iss = self.check_common(c.iss, c.token_use.as_deref(), "id")?;
         let ours = self.expect.client_id.as_str();
         match &c.aud {
             Some(Audience::One(a)) if a == ours => {}
@@ -262,9 +385,26 @@ impl TokenVerifier {
                 return Err(VerifyError::NonceMismatch);
             }
         }
-        let (sub, exp) = self.check_times(c.sub.as_deref(), c.exp, c.iat, c.nbf)?;
-        let v = Verified::new(c, sub, exp);
-        self.id_cache.insert(token, v.clone());
+        let sub = check_sub(c.sub)?;
+        let sid = c.origin_jti.as_deref().or(c.jti.as_deref());
+        let (exp, iat) = self.check_times(&sub, sid, c.exp, c.iat, c.nbf)?;
+        let v = self.not_revoked(Verified::new(IdClaims {
+            sub,
+            iss,
+            aud: ours.to_string(),
+            exp,
+            iat,
+            nbf: c.nbf,
+            auth_time: c.auth_time,
+            cognito_username: c.cognito_username,
+            email: c.email,
+            email_verified: c.email_verified,
+            groups: c.groups,
+            jti: c.jti,
+            origin_jti: c.origin_jti,
+            extra: c.extra,
+        }))?;
+        self.id_cache.insert(token, v.clone(), generation);
         Ok(v)
     }
 
@@ -279,21 +419,6 @@ impl TokenVerifier {
     /// Number of cached verified access tokens.
     pub fn cached_access_tokens(&self) -> usize {
         self.access_cache.len()
-    }
-
-    /// The `sub` of a token whose signature is valid, even if it has expired. Used to check
-    /// that a refresh keeps the same subject.
-    pub async fn signed_subject(&self, token: &str) -> Option<String> {
-        let payload = self.check_signature(token).await.ok()?;
-        #[derive(serde::Deserialize)]
-        struct Sub {
-            sub: Option<String>,
-            iss: Option<String>,
-        }
-        let s: Sub = serde_json::from_slice(&payload).ok()?;
-        (s.iss.as_deref() == Some(self.expect.issuer.as_str()))
-            .then_some(s.sub)
-            .flatten()
     }
 
     async fn check_signature(&self, token: &str) -> Result<Vec<u8>, VerifyError> {
@@ -314,45 +439,52 @@ impl TokenVerifier {
 
     fn check_common(
         &self,
-        iss: Option<&str>,
+        iss: Option<String>,
         token_use: Option<&str>,
         expected: &'static str,
-    ) -> Result<(), VerifyError> {
-        match iss {
-            Some(i) if i == self.expect.issuer => {}
+    ) -> Result<String, VerifyError> {
+        let iss = match iss {
+            Some(i) if i == self.expect.issuer => i,
             Some(_) => return Err(VerifyError::WrongIssuer),
             None => return Err(VerifyError::MissingClaim("iss")),
-        }
+        };
         if token_use != Some(expected) {
             return Err(VerifyError::WrongTokenUse(expected));
         }
-        Ok(())
+        Ok(iss)
     }
 
     fn check_times(
         &self,
-        sub: Option<&str>,
+        sub: &str,
+        session_id: Option<&str>,
         exp: Option<i64>,
         iat: Option<i64>,
         nbf: Option<i64>,
-    ) -> Result<(String, i64), VerifyError> {
+    ) -> Result<(i64, i64), VerifyError> {
         let now = self.expect.clock.now();
         let leeway = self.leeway();
         let exp = exp.ok_or(VerifyError::MissingClaim("exp"))?;
         let iat = iat.ok_or(VerifyError::MissingClaim("iat"))?;
-        if exp <= now - leeway {
-            return Err(VerifyError::Expired);
-        }
         if iat > now + leeway {
             return Err(VerifyError::IssuedInFuture);
         }
         if nbf.is_some_and(|nbf| nbf > now + leeway) {
             return Err(VerifyError::NotYetValid);
         }
-        let sub = match sub {
-            Some(s) if !s.is_empty() && s.len() <= 255 && s.is_ascii() => s.to_string(),
-            _ => return Err(VerifyError::MissingClaim("sub")),
-        };
-        Ok((sub, exp))
+        if exp <= now - leeway {
+            return Err(VerifyError::Expired {
+                subject: sub.to_string(),
+                session_id: session_id.map(str::to_string),
+            });
+        }
+        Ok((exp, iat))
+    }
+}
+
+fn check_sub(sub: Option<String>) -> Result<String, VerifyError> {
+    match sub {
+        Some(s) if !s.is_empty() && s.len() <= 255 && s.is_ascii() => Ok(s),
+        _ => Err(VerifyError::MissingClaim("sub")),
     }
 }

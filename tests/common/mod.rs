@@ -121,7 +121,7 @@ impl TestApp {
             .http_timeout_ms("1500")
             .jwks_cooldown_ms("300");
         let config = (options.tweak)(builder).build().expect("valid config");
-        let auth = CognitoAuth::with_clock(config, clock.clone());
+        let auth = CognitoAuth::with_clock(config, clock.clone()).expect("setup");
         let stop = serve(
             listener,
             (options.routes)(app_routes(&auth)).layer(auth.layer()),

@@ -1,0 +1,254 @@
+//! The session resolver: the one place that turns a request's credentials into an
+//! [`AuthState`], refreshing expired sessions and deciding what to write back or clear.
+//!
+//! For each request (called by the layer; the explicit refresh server function calls
+//! [`refresh_now`]):
+//! 1. `Authorization: Bearer <access token>` wins: verified like a cookie, never refreshed, no
+//!    cookie written. A refused token is [`AuthState::InvalidBearer`].
+//! 2. An auth cookie name sent twice is ambiguous: no cookie is used (signed out), none cleared.
+//! 3. The access-token cookie is verified (cached until `exp`); the ID-token cookie adds the
+//!    profile when it verifies for the same `sub`.
+//! 4. Expired (the verification error carries the verified subject, so nothing is verified
+//!    twice), invalid or missing with a refresh cookie and the refresh flow on: one refresh per
+//!    session ([`crate::refresh`]), new cookies written.
+//! 5. Only a real refusal signs out (cookies cleared): an invalid access token with nothing to
+//!    refresh it, a revoked session, `invalid_grant`, refreshed tokens that fail verification
+//!    or change `sub`. An unreachable Cognito or unreadable keys mean [`AuthState::Unavailable`]
+//!    with every cookie kept.
+
+use std::sync::Arc;
+
+use http::{header, HeaderMap};
+use tower_cookies::Cookies;
+
+use crate::{
+    auth::CognitoAuth,
+    cookies::{ACCESS_COOKIE, ID_COOKIE},
+    jwks::JwksError,
+    refresh::{RefreshError, RefreshMode},
+    rejection::Rejection,
+    session::{AuthState, CredentialSource, Session},
+    verify::VerifyError,
+};
+
+/// What the resolver decided for one request.
+#[derive(Debug)]
+pub(crate) struct Resolution {
+    /// The request's auth state.
+    pub state: AuthState,
+    /// Whether cookies were written or cleared (the response must not be cached).
+    pub cookies_changed: bool,
+    /// Whether the request carried a credential (cookie or bearer).
+    pub had_credentials: bool,
+}
+
+/// The bearer token of `Authorization: Bearer <token>`, if that is the scheme used.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// Resolves the auth state of a request.
+pub(crate) async fn resolve(auth: &CognitoAuth, headers: &HeaderMap, jar: &Cookies) -> Resolution {
+    let verifier = auth.verifier();
+    if let Some(token) = bearer(headers) {
+        let state = match verifier.verify_access(token).await {
+            Ok(access) => AuthState::SignedIn(Arc::new(Session::new(
+                access,
+                None,
+                CredentialSource::Bearer,
+            ))),
+            // A bearer client simply retries; its token is not usable now.
+            Err(VerifyError::Key(JwksError::CoolingDown)) => AuthState::InvalidBearer,
+            Err(e) if e.is_transient() => AuthState::Unavailable,
+            Err(e) => {
+                tracing::debug!(error = %e, "bearer token refused");
+                AuthState::InvalidBearer
+            }
+        };
+        return Resolution {
+            state,
+            cookies_changed: false,
+            had_credentials: true,
+        };
+    }
+
+    let codec = auth.cookies();
+    let had_credentials = codec.has_token_cookie(jar);
+    let done = |state, cookies_changed| Resolution {
+        state,
+        cookies_changed,
+        had_credentials,
+    };
+    if !had_credentials {
+        return done(AuthState::SignedOut, false);
+    }
+    if codec.is_ambiguous(headers) {
+        tracing::warn!(
+            "an auth cookie was sent twice (planted from another subdomain or path?): \
+             ignoring the request's cookies"
+        );
+        return done(AuthState::SignedOut, false);
+    }
+    let Some(access_token) = codec.read(jar, ACCESS_COOKIE) else {
+        // No access token: a refresh cookie may still bring the session back.
+        return refresh_or_sign_out(auth, jar, None).await;
+    };
+    match verifier.verify_access(&access_token).await {
+        Ok(access) => {
+            let id = match codec.read(jar, ID_COOKIE) {
+                Some(t) => verifier
+                    .verify_id(&t, None)
+                    .await
+                    .ok()
+                    .filter(|id| id.subject() == access.subject()),
+                None => None,
+            };
+            let session = Session::new(access, id, CredentialSource::Cookie);
+            done(AuthState::SignedIn(Arc::new(session)), false)
+        }
+        Err(e) if e.is_transient() => {
+            tracing::warn!(error = %e, "cannot verify the session now; keeping its cookies");
+            done(AuthState::Unavailable, false)
+        }
+        Err(VerifyError::Expired { subject, .. }) => {
+            refresh_or_sign_out(auth, jar, Some(&subject)).await
+        }
+        Err(VerifyError::Revoked) => {
+            tracing::debug!("access-token cookie of a signed-out session; clearing");
+            codec.clear_all(jar);
+            done(AuthState::SignedOut, true)
+        }
+        Err(e) => {
+            tracing::info!(error = %e, "access-token cookie refused");
+            refresh_or_sign_out(auth, jar, None).await
+        }
+    }
+}
+
+/// Refreshes with the request's refresh cookie, or signs out when there is nothing to refresh.
+async fn refresh_or_sign_out(
+    auth: &CognitoAuth,
+    jar: &Cookies,
+    expected_sub: Option<&str>,
+) -> Resolution {
+    let codec = auth.cookies();
+    let refresh_token = auth
+        .config()
+        .refresh_flow_enabled()
+        .then(|| codec.read_refresh(jar))
+        .flatten();
+    let Some(refresh_token) = refresh_token else {
+        codec.clear_all(jar);
+        return Resolution {
+            state: AuthState::SignedOut,
+            cookies_changed: true,
+            had_credentials: true,
+        };
+    };
+    let (state, cookies_changed) = match refresh_and_store(
+        auth,
+        jar,
+        &refresh_token,
+        expected_sub,
+        RefreshMode::ReuseRecent,
+    )
+    .await
+    {
+        Ok(session) => (AuthState::SignedIn(session), true),
+        Err(Rejection::Unavailable) => (AuthState::Unavailable, false),
+        Err(_) => (AuthState::SignedOut, true),
+    };
+    Resolution {
+        state,
+        cookies_changed,
+        had_credentials: true,
+    }
+}
+
+/// One refresh (shared with concurrent requests) and the cookies written back. Cookies are
+/// cleared only on a real refusal.
+async fn refresh_and_store(
+    auth: &CognitoAuth,
+    jar: &Cookies,
+    refresh_token: &str,
+    expected_sub: Option<&str>,
+    mode: RefreshMode,
+) -> Result<Arc<Session>, Rejection> {
+    let codec = auth.cookies();
+    let outcome = auth
+        .refresher()
+        .refresh(
+            auth.client(),
+            auth.verifier(),
+            refresh_token,
+            expected_sub,
+            mode,
+        )
+        .await;
+    match outcome {
+        Ok(r) => {
+            if let Err(e) = codec.write_tokens(
+                jar,
+                &r.access_token,
+                r.id_token.as_deref(),
+                Some(&r.refresh_token),
+            ) {
+                tracing::error!(error = %e, "refreshed tokens cannot be stored; keeping the old cookies");
+                return Err(Rejection::Misconfigured(
+                    "tokens too large for cookies (fewer groups or custom attributes?)",
+                ));
+            }
+            Ok(Arc::new(Session::new(
+                r.access.clone(),
+                r.id.clone(),
+                CredentialSource::Cookie,
+            )))
+        }
+        Err(e) if e.is_unavailable() => {
+            tracing::warn!(error = %e, "refresh impossible now; keeping the session cookies");
+            Err(Rejection::Unavailable)
+        }
+        Err(e) => {
+            if !matches!(e, RefreshError::Invalid(VerifyError::Revoked)) {
+                tracing::info!(error = %e, "refresh refused; signing out");
+            }
+            codec.clear_all(jar);
+            Err(Rejection::Unauthenticated)
+        }
+    }
+}
+
+/// An explicit refresh (the "extend session" server function): always asks Cognito.
+///
+/// # Errors
+/// [`Rejection::Unauthenticated`] when there is no session to refresh or Cognito refused it
+/// (cookies cleared), [`Rejection::Unavailable`] when Cognito is unreachable (cookies kept).
+pub(crate) async fn refresh_now(
+    auth: &CognitoAuth,
+    headers: &HeaderMap,
+    jar: &Cookies,
+) -> Result<Arc<Session>, Rejection> {
+    let codec = auth.cookies();
+    if !auth.config().refresh_flow_enabled() || codec.is_ambiguous(headers) {
+        return Err(Rejection::Unauthenticated);
+    }
+    let refresh_token = codec.read_refresh(jar).ok_or(Rejection::Unauthenticated)?;
+    let old_sub = match codec.read(jar, ACCESS_COOKIE) {
+        Some(t) => match auth.verifier().verify_access(&t).await {
+            Ok(v) => Some(v.subject().to_string()),
+            Err(VerifyError::Expired { subject, .. }) => Some(subject),
+            Err(_) => None,
+        },
+        None => None,
+    };
+    refresh_and_store(
+        auth,
+        jar,
+        &refresh_token,
+        old_sub.as_deref(),
+        RefreshMode::Force,
+    )
+    .await
+}
