@@ -40,6 +40,11 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let codec = codec();
+    let mut headers = http::HeaderMap::new();
+    if let Ok(v) = http::HeaderValue::from_bytes(data) {
+        headers.append(http::header::COOKIE, v);
+        let _ = codec.is_ambiguous(&headers);
+    }
     let _ = codec.read_tokens(&jar);
     let _ = codec.read_login_state(&jar, &first_value, 1_700_000_000);
     let _ = chunked::join("cognito_id_token", |n| jar.get(n).map(|c| c.value().to_string()));

@@ -1,0 +1,194 @@
+//! In-process tests of the layer, the resolver and the guard (`tower::ServiceExt::oneshot`):
+//! no sockets between the test and the app, only the dev IdP's JWKS on loopback.
+
+use std::time::Duration;
+
+use axum::{body::Body, routing::get, Router};
+use http::{header, Request, StatusCode};
+use leptos_cognito::{
+    clock::Clock,
+    dev_idp::{DevIdp, DevIdpOptions, TokenKind},
+    AuthState, CognitoAuth, CognitoUser, Policy, RequireLayer,
+};
+use serde_json::json;
+use tower::ServiceExt;
+
+async fn whoami(user: Option<CognitoUser>) -> String {
+    user.map_or("anonymous".into(), |u| u.username)
+}
+
+async fn state(state: AuthState) -> &'static str {
+    match state {
+        AuthState::SignedIn(_) => "signed-in",
+        AuthState::SignedOut => "signed-out",
+        AuthState::InvalidBearer => "invalid-bearer",
+        AuthState::Unavailable => "unavailable",
+        _ => "other",
+    }
+}
+
+fn routes() -> Router {
+    Router::new()
+        .route("/who", get(whoami))
+        .route("/state", get(state))
+        .route(
+            "/admins",
+            get(whoami).route_layer(RequireLayer::api(Policy::groups(["admins"]))),
+        )
+        .route(
+            "/reports",
+            get(whoami).route_layer(RequireLayer::api(Policy::scopes(["reports/read"]))),
+        )
+        .route(
+            "/page",
+            get(whoami).route_layer(RequireLayer::page(Policy::signed_in())),
+        )
+}
+
+async fn setup() -> (DevIdp, CognitoAuth, Router) {
+    let clock = Clock::system();
+    let idp = DevIdp::start(DevIdpOptions {
+        clock: clock.clone(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let config = idp
+        .app_config("http://127.0.0.1:9")
+        .secret_key("in-process-test-secret-0123456789")
+        .http_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let auth = CognitoAuth::with_clock(config, clock).unwrap();
+    let app = routes().layer(auth.layer());
+    (idp, auth, app)
+}
+
+async fn call(app: &Router, req: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let (parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into())
+}
+
+fn get_req(path: &str, headers: &[(&str, &str)]) -> Request<Body> {
+    let mut b = Request::get(path);
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    b.body(Body::empty()).unwrap()
+}
+
+#[tokio::test]
+async fn the_resolver_reads_bearer_and_cookies() {
+    let (idp, _auth, app) = setup().await;
+    let alice = idp.mint(TokenKind::Access, "alice", json!({}));
+    let bearer = format!("Bearer {alice}");
+    let (s, _, body) = call(&app, get_req("/who", &[("authorization", &bearer)])).await;
+    assert_eq!((s, body.as_str()), (StatusCode::OK, "alice"));
+    let cookie = format!("cognito_access_token={alice}");
+    let (s, h, body) = call(&app, get_req("/who", &[("cookie", &cookie)])).await;
+    assert_eq!((s, body.as_str()), (StatusCode::OK, "alice"));
+    assert_eq!(h["cache-control"], "private, no-store");
+    let (_, _, body) = call(&app, get_req("/state", &[("authorization", "Bearer x.y.z")])).await;
+    assert_eq!(body, "invalid-bearer");
+    let (_, h, body) = call(&app, get_req("/state", &[])).await;
+    assert_eq!(body, "signed-out");
+    assert!(!h.contains_key("cache-control"));
+    assert_eq!(h["vary"], "Cookie");
+}
+
+#[tokio::test]
+async fn the_guard_names_the_failed_rule() {
+    let (idp, _auth, app) = setup().await;
+    let bob = format!("Bearer {}", idp.mint(TokenKind::Access, "bob", json!({})));
+    let (s, h, body) = call(&app, get_req("/admins", &[("authorization", &bob)])).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(!h.contains_key(header::WWW_AUTHENTICATE), "a group failure is not a scope failure");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["error"], "forbidden");
+    assert!(v["message"].as_str().unwrap().contains("admins"));
+    let (s, h, body) = call(&app, get_req("/reports", &[("authorization", &bob)])).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(body.contains("insufficient_scope"));
+    assert!(h[header::WWW_AUTHENTICATE]
+        .to_str()
+        .unwrap()
+        .contains(r#"scope="reports/read""#));
+    let (s, h, _) = call(&app, get_req("/admins", &[])).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(h[header::WWW_AUTHENTICATE], r#"Bearer realm="leptos_cognito""#);
+    let (s, h, _) = call(&app, get_req("/page?x=1", &[])).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(h[header::LOCATION], "/auth/login?return_to=%2Fpage%3Fx%3D1");
+}
+
+#[tokio::test]
+async fn an_unreachable_jwks_is_503_and_keeps_the_cookies() {
+    let (idp, _auth, app) = setup().await;
+    let alice = idp.mint(TokenKind::Access, "alice", json!({}));
+    idp.set_jwks_down(true);
+    let cookie = format!("cognito_access_token={alice}");
+    let (s, h, _) = call(&app, get_req("/admins", &[("cookie", &cookie)])).await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(h[header::RETRY_AFTER], "5");
+    assert!(h.get_all(header::SET_COOKIE).iter().next().is_none());
+}
+
+#[tokio::test]
+async fn a_missing_layer_is_a_loud_500_not_signed_out() {
+    let app = routes();
+    for path in ["/who", "/state", "/admins"] {
+        let (s, _, body) = call(&app, get_req(path, &[])).await;
+        assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+        assert!(body.contains("misconfigured"), "{path}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn jwks_cool_down_runs_on_the_injected_clock() {
+    let (idp, auth, app) = setup().await;
+    let alice = idp.mint(TokenKind::Access, "alice", json!({}));
+    let bearer = format!("Bearer {alice}");
+    assert_eq!(call(&app, get_req("/who", &[("authorization", &bearer)])).await.0, StatusCode::OK);
+    let forged = |kid: &str| {
+        format!(
+            "Bearer {}",
+            idp.sign_raw(json!({"alg": "RS256", "kid": kid}), json!({"sub": "x"}))
+        )
+    };
+    call(&app, get_req("/who", &[("authorization", &forged("a"))])).await;
+    let fetches = auth.stats().jwks_fetches;
+    call(&app, get_req("/who", &[("authorization", &forged("b"))])).await;
+    assert_eq!(auth.stats().jwks_fetches, fetches, "cool-down: no fetch");
+    auth.clock().advance(11);
+    call(&app, get_req("/who", &[("authorization", &forged("c"))])).await;
+    assert_eq!(auth.stats().jwks_fetches, fetches + 1, "after the cool-down: one fetch");
+}
+
+#[tokio::test]
+async fn jwks_keys_are_revalidated_after_the_ttl_and_removed_keys_stop_working() {
+    let (idp, auth, app) = setup().await;
+    idp.set_lifetimes(86_400, 86_400);
+    let old = format!("Bearer {}", idp.mint(TokenKind::Access, "alice", json!({})));
+    assert_eq!(call(&app, get_req("/who", &[("authorization", &old)])).await.0, StatusCode::OK);
+    idp.rotate_keys(false);
+    // Within the TTL the cached result and key keep serving.
+    assert_eq!(call(&app, get_req("/who", &[("authorization", &old)])).await.0, StatusCode::OK);
+    auth.clock().advance(3601);
+    // Past the TTL a request triggers a background re-validation.
+    let fetches = auth.stats().jwks_fetches;
+    let new = format!("Bearer {}", idp.mint(TokenKind::Access, "alice", json!({})));
+    call(&app, get_req("/who", &[("authorization", &old)])).await;
+    for _ in 0..50 {
+        if auth.stats().jwks_fetches > fetches {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(auth.stats().jwks_fetches, fetches + 1);
+    let (s, _, _) = call(&app, get_req("/who", &[("authorization", &old)])).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "a key the pool removed is no longer trusted");
+    assert_eq!(call(&app, get_req("/who", &[("authorization", &new)])).await.0, StatusCode::OK);
+}
