@@ -12,9 +12,10 @@ use leptos_cognito::{
 use reqwest::StatusCode;
 
 fn vectors() -> serde_json::Value {
-    serde_json::from_str(include_str!(
-        "../../shared/vectors/cognito_real_tokens.json"
-    ))
+    serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/cognito_real_tokens.json"
+    )))
     .unwrap()
 }
 
