@@ -96,7 +96,8 @@ impl CognitoAuth {
         }
     }
 
-    /// Reads the configuration from the environment and builds the runtime.
+    /// Reads the configuration from the process environment (not from a `.env` file, see
+    /// [`CognitoConfig::from_env`]) and builds the runtime.
     ///
     /// # Errors
     /// Every configuration problem, see [`ConfigError`].

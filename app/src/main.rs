@@ -9,24 +9,11 @@ use axum::{routing::get, Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use leptos_cognito::{
-    config::CognitoConfig,
+    config::{vars, CognitoConfig},
     dev_idp::{DevIdp, DevIdpOptions},
     provide_cognito, CognitoAuth, CognitoUser, Policy, RequireLayer,
 };
 use leptos_cognito_demo::app::{shell, App};
-
-/// Variables that describe the IdP itself: ignored in dev-IdP mode (the dev IdP defines them).
-const IDP_VARS: &[&str] = &[
-    "AWS_REGION",
-    "AWS_COGNITO_DOMAIN",
-    "AWS_COGNITO_USER_POOL_ID",
-    "AWS_COGNITO_USER_POOL_CLIENT_ID",
-    "AWS_COGNITO_USER_POOL_CLIENT_SECRET",
-    "AWS_COGNITO_REDIRECT_URL",
-    "AWS_COGNITO_LOGOUT_URL",
-    "AWS_COGNITO_ISSUER",
-    "AWS_COGNITO_JWKS_URL",
-];
 
 /// `GET /api/me`: the signed-in user as JSON (cookie or bearer), 401 otherwise.
 async fn api_me(user: CognitoUser) -> Json<serde_json::Value> {
@@ -41,7 +28,7 @@ async fn api_me(user: CognitoUser) -> Json<serde_json::Value> {
 async fn configure(site: SocketAddr) -> Result<(CognitoAuth, Option<DevIdp>), String> {
     let env: HashMap<String, String> = std::env::vars().collect();
     if env
-        .get("AWS_COGNITO_USER_POOL_ID")
+        .get(vars::AWS_COGNITO_USER_POOL_ID)
         .is_some_and(|v| !v.trim().is_empty())
     {
         let config = CognitoConfig::from_vars(env).map_err(|e| e.to_string())?;
@@ -67,7 +54,8 @@ async fn configure(site: SocketAddr) -> Result<(CognitoAuth, Option<DevIdp>), St
     };
     let origin = format!("http://{host}");
     let mut builder = idp.app_config(&origin).refresh_flow_enabled(true);
-    builder = builder.with_vars(&env, IDP_VARS).dev_mode(true);
+    // The variables that describe the IdP itself are the dev IdP's: ignore them.
+    builder = builder.with_vars(&env, vars::IDP_VARIABLES).dev_mode(true);
     let config = builder.build().map_err(|e| e.to_string())?;
     tracing::info!(
         idp = %idp.url(),
@@ -78,12 +66,19 @@ async fn configure(site: SocketAddr) -> Result<(CognitoAuth, Option<DevIdp>), St
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // The library reads only the process environment: load `.env` (when present) here.
+    let dotenv = dotenvy::dotenv();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,leptos_cognito=info".into()),
         )
         .init();
+    match dotenv {
+        Ok(path) => tracing::info!("loaded {}", path.display()),
+        Err(e) if e.not_found() => {}
+        Err(e) => tracing::warn!(error = %e, "could not read .env"),
+    }
 
     let conf = match get_configuration(None) {
         Ok(c) => c,
