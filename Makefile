@@ -33,10 +33,12 @@ unit:
 	cargo test --features dev-idp
 	cargo test -p leptos_cognito_demo --features ssr
 
-# Bounded fuzzing of the token and cookie parsers (nightly + cargo-fuzz); any crash fails.
+# Bounded fuzzing of the token and cookie parsers and of the return-path sanitiser
+# (nightly + cargo-fuzz); any crash fails.
 fuzz:
 	cargo +nightly fuzz run token -s none -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
 	cargo +nightly fuzz run cookies -s none -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
+	cargo +nightly fuzz run return_to -s none -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
 
 build-release:
 	cargo leptos build --release

@@ -17,7 +17,7 @@ use std::{
 
 use axum::{routing::get, Json, Router};
 use common::{count, AppOptions, Browser, TestApp};
-use leptos_cognito::{CognitoUser, Policy, RequireLayer};
+use leptos_cognito::{config::vars, CognitoUser, Policy, RequireLayer};
 
 const CONCURRENCY: usize = 16;
 
@@ -458,8 +458,11 @@ async fn ssr_comparison(bin: &str) {
             .env("LEPTOS_SITE_ROOT", root)
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "error")
-            .env("AWS_COGNITO_DISABLED", disabled.to_string())
-            .env("SECRET_KEY", "bench-secret-key-bench-secret-key-0123456789")
+            .env(vars::AWS_COGNITO_DISABLED, disabled.to_string())
+            .env(
+                vars::SECRET_KEY,
+                "bench-secret-key-bench-secret-key-0123456789",
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)

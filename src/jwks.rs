@@ -397,9 +397,10 @@ mod tests {
 
     #[test]
     fn parses_the_real_cognito_jwks() {
-        let vectors: serde_json::Value = serde_json::from_str(include_str!(
-            "../../shared/vectors/cognito_real_tokens.json"
-        ))
+        let vectors: serde_json::Value = serde_json::from_str(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/cognito_real_tokens.json"
+        )))
         .unwrap();
         let body = serde_json::to_vec(&vectors["jwks"]).unwrap();
         let keys = parse_jwks(&body).unwrap();

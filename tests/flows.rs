@@ -132,7 +132,7 @@ async fn signed_out_pages_redirect_to_login_and_apis_answer_401() {
 #[tokio::test]
 async fn login_request_is_pkce_s256_with_state_and_nonce() {
     let app = TestApp::start(AppOptions {
-        tweak: Box::new(|b| b.scopes("openid email")),
+        tweak: Box::new(|b| b.scopes(["openid", "email"])),
         ..Default::default()
     })
     .await;

@@ -73,7 +73,7 @@ async fn env(kind: Kind, o: Opts) -> Env {
             });
             let idp = DevIdp::start(opts).await.unwrap();
             idp.set_lifetimes(o.token_ttl, o.token_ttl);
-            let mut b = idp.app_config(&url).scopes("openid email profile");
+            let mut b = idp.app_config(&url).scopes(["openid", "email", "profile"]);
             if o.public {
                 b = b.client_id("leptos-cognito-public").client_secret("");
             }
@@ -87,7 +87,7 @@ async fn env(kind: Kind, o: Opts) -> Env {
     let mut builder = builder
         .secret_key(SECRET)
         .refresh_flow_enabled(o.refresh)
-        .http_timeout_ms("3000");
+        .http_timeout(Duration::from_millis(3000));
     if o.wrong_secret {
         builder = builder.client_secret("definitely-not-the-secret");
     }

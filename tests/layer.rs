@@ -68,7 +68,11 @@ async fn call(app: &Router, req: Request<Body>) -> (StatusCode, http::HeaderMap,
     let res = app.clone().oneshot(req).await.unwrap();
     let (parts, body) = res.into_parts();
     let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
-    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into())
+    (
+        parts.status,
+        parts.headers,
+        String::from_utf8_lossy(&bytes).into(),
+    )
 }
 
 fn get_req(path: &str, headers: &[(&str, &str)]) -> Request<Body> {
@@ -90,7 +94,11 @@ async fn the_resolver_reads_bearer_and_cookies() {
     let (s, h, body) = call(&app, get_req("/who", &[("cookie", &cookie)])).await;
     assert_eq!((s, body.as_str()), (StatusCode::OK, "alice"));
     assert_eq!(h["cache-control"], "private, no-store");
-    let (_, _, body) = call(&app, get_req("/state", &[("authorization", "Bearer x.y.z")])).await;
+    let (_, _, body) = call(
+        &app,
+        get_req("/state", &[("authorization", "Bearer x.y.z")]),
+    )
+    .await;
     assert_eq!(body, "invalid-bearer");
     let (_, h, body) = call(&app, get_req("/state", &[])).await;
     assert_eq!(body, "signed-out");
@@ -104,7 +112,10 @@ async fn the_guard_names_the_failed_rule() {
     let bob = format!("Bearer {}", idp.mint(TokenKind::Access, "bob", json!({})));
     let (s, h, body) = call(&app, get_req("/admins", &[("authorization", &bob)])).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    assert!(!h.contains_key(header::WWW_AUTHENTICATE), "a group failure is not a scope failure");
+    assert!(
+        !h.contains_key(header::WWW_AUTHENTICATE),
+        "a group failure is not a scope failure"
+    );
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["error"], "forbidden");
     assert!(v["message"].as_str().unwrap().contains("admins"));
@@ -117,7 +128,10 @@ async fn the_guard_names_the_failed_rule() {
         .contains(r#"scope="reports/read""#));
     let (s, h, _) = call(&app, get_req("/admins", &[])).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    assert_eq!(h[header::WWW_AUTHENTICATE], r#"Bearer realm="leptos_cognito""#);
+    assert_eq!(
+        h[header::WWW_AUTHENTICATE],
+        r#"Bearer realm="leptos_cognito""#
+    );
     let (s, h, _) = call(&app, get_req("/page?x=1", &[])).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     assert_eq!(h[header::LOCATION], "/auth/login?return_to=%2Fpage%3Fx%3D1");
@@ -150,7 +164,12 @@ async fn jwks_cool_down_runs_on_the_injected_clock() {
     let (idp, auth, app) = setup().await;
     let alice = idp.mint(TokenKind::Access, "alice", json!({}));
     let bearer = format!("Bearer {alice}");
-    assert_eq!(call(&app, get_req("/who", &[("authorization", &bearer)])).await.0, StatusCode::OK);
+    assert_eq!(
+        call(&app, get_req("/who", &[("authorization", &bearer)]))
+            .await
+            .0,
+        StatusCode::OK
+    );
     let forged = |kid: &str| {
         format!(
             "Bearer {}",
@@ -163,7 +182,11 @@ async fn jwks_cool_down_runs_on_the_injected_clock() {
     assert_eq!(auth.stats().jwks_fetches, fetches, "cool-down: no fetch");
     auth.clock().advance(11);
     call(&app, get_req("/who", &[("authorization", &forged("c"))])).await;
-    assert_eq!(auth.stats().jwks_fetches, fetches + 1, "after the cool-down: one fetch");
+    assert_eq!(
+        auth.stats().jwks_fetches,
+        fetches + 1,
+        "after the cool-down: one fetch"
+    );
 }
 
 #[tokio::test]
@@ -171,10 +194,20 @@ async fn jwks_keys_are_revalidated_after_the_ttl_and_removed_keys_stop_working()
     let (idp, auth, app) = setup().await;
     idp.set_lifetimes(86_400, 86_400);
     let old = format!("Bearer {}", idp.mint(TokenKind::Access, "alice", json!({})));
-    assert_eq!(call(&app, get_req("/who", &[("authorization", &old)])).await.0, StatusCode::OK);
+    assert_eq!(
+        call(&app, get_req("/who", &[("authorization", &old)]))
+            .await
+            .0,
+        StatusCode::OK
+    );
     idp.rotate_keys(false);
     // Within the TTL the cached result and key keep serving.
-    assert_eq!(call(&app, get_req("/who", &[("authorization", &old)])).await.0, StatusCode::OK);
+    assert_eq!(
+        call(&app, get_req("/who", &[("authorization", &old)]))
+            .await
+            .0,
+        StatusCode::OK
+    );
     auth.clock().advance(3601);
     // Past the TTL a request triggers a background re-validation.
     let fetches = auth.stats().jwks_fetches;
@@ -189,6 +222,15 @@ async fn jwks_keys_are_revalidated_after_the_ttl_and_removed_keys_stop_working()
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert_eq!(auth.stats().jwks_fetches, fetches + 1);
     let (s, _, _) = call(&app, get_req("/who", &[("authorization", &old)])).await;
-    assert_eq!(s, StatusCode::UNAUTHORIZED, "a key the pool removed is no longer trusted");
-    assert_eq!(call(&app, get_req("/who", &[("authorization", &new)])).await.0, StatusCode::OK);
+    assert_eq!(
+        s,
+        StatusCode::UNAUTHORIZED,
+        "a key the pool removed is no longer trusted"
+    );
+    assert_eq!(
+        call(&app, get_req("/who", &[("authorization", &new)]))
+            .await
+            .0,
+        StatusCode::OK
+    );
 }

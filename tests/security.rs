@@ -65,9 +65,15 @@ async fn cross_origin_cookie_posts_are_refused_same_origin_ones_pass() {
         vec![("origin", "https://evil.example")],
         vec![("origin", "null")],
         vec![("origin", &other_port)],
-        vec![("origin", "http://localhost"), ("sec-fetch-site", "same-site")],
+        vec![
+            ("origin", "http://localhost"),
+            ("sec-fetch-site", "same-site"),
+        ],
         vec![("sec-fetch-site", "cross-site")],
-        vec![("sec-fetch-site", "same-site"), ("referer", "https://evil.example/x")],
+        vec![
+            ("sec-fetch-site", "same-site"),
+            ("referer", "https://evil.example/x"),
+        ],
         vec![("referer", "https://evil.example/form")],
     ];
     for headers in &refused {
@@ -96,7 +102,12 @@ async fn cross_origin_cookie_posts_are_refused_same_origin_ones_pass() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(r.headers["x-frame-options"], "DENY");
-    let r = post_fn(&mut alice, "/auth/refresh", &[("origin", "https://evil.example")]).await;
+    let r = post_fn(
+        &mut alice,
+        "/auth/refresh",
+        &[("origin", "https://evil.example")],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(alice.jar, jar, "cookies untouched");
     assert!(alice.last_set_cookies.is_empty());
@@ -112,7 +123,10 @@ async fn bearer_requests_are_not_ambient_and_pass_from_any_origin() {
     let r = post_fn(
         &mut client,
         "/api/save_note",
-        &[("authorization", &auth), ("origin", "https://elsewhere.example")],
+        &[
+            ("authorization", &auth),
+            ("origin", "https://elsewhere.example"),
+        ],
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -131,11 +145,19 @@ async fn allow_listed_origins_pass_the_csrf_check() {
     let ok = post_fn(
         &mut alice,
         "/api/save_note",
-        &[("origin", "https://admin.example"), ("sec-fetch-site", "same-site")],
+        &[
+            ("origin", "https://admin.example"),
+            ("sec-fetch-site", "same-site"),
+        ],
     )
     .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
-    let no = post_fn(&mut alice, "/api/save_note", &[("origin", "https://other.example")]).await;
+    let no = post_fn(
+        &mut alice,
+        "/api/save_note",
+        &[("origin", "https://other.example")],
+    )
+    .await;
     assert_eq!(no.status, StatusCode::FORBIDDEN);
 }
 
@@ -244,7 +266,10 @@ async fn thousands_of_cookies_get_a_bounded_answer() {
             b.last_set_cookies.len()
         );
         // Generous: only a quadratic pass would come near it.
-        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{path}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{path}"
+        );
     }
 }
 
@@ -362,7 +387,11 @@ async fn a_refresh_in_flight_during_logout_cannot_bring_the_session_back() {
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     alice.logout().await;
     let status = slow.await.unwrap();
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "the refreshed session is revoked");
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the refreshed session is revoked"
+    );
     assert!(count(&app.idp.counters().refreshes) <= 1);
 }
 
@@ -387,16 +416,22 @@ async fn library_pages_are_not_frameable_and_callbacks_do_not_echo_forged_text()
         .cloned()
         .collect();
     assert_eq!(pending.len(), 2);
-    let forged = "/auth/callback?error=access_denied&error_description=Call+0800-SCAM+now&state=forged";
+    let forged =
+        "/auth/callback?error=access_denied&error_description=Call+0800-SCAM+now&state=forged";
     let p = b.get(forged).await;
     assert_eq!(p.status, StatusCode::BAD_REQUEST);
     assert!(!p.body.contains("SCAM"), "{}", p.body);
     assert_eq!(p.headers["x-frame-options"], "DENY");
     for name in &pending {
-        assert!(b.has(name), "other tabs' pending logins survive a forged callback");
+        assert!(
+            b.has(name),
+            "other tabs' pending logins survive a forged callback"
+        );
     }
     // The genuine tab still completes its sign-in.
-    let callback = b.submit_credentials(&first, "alice", "alice-password").await;
+    let callback = b
+        .submit_credentials(&first, "alice", "alice-password")
+        .await;
     let done = b.get(&callback).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert_eq!(done.location.as_deref(), Some("/one"));
@@ -425,7 +460,9 @@ async fn the_dev_idp_only_stands_in_on_loopback() {
     use leptos_cognito::dev_idp::cognito_or_dev_idp;
     use std::collections::HashMap;
     let public: std::net::SocketAddr = "0.0.0.0:3000".parse().unwrap();
-    let err = cognito_or_dev_idp(public, HashMap::new()).await.unwrap_err();
+    let err = cognito_or_dev_idp(public, HashMap::new())
+        .await
+        .unwrap_err();
     assert!(err.contains("AWS_COGNITO_USER_POOL_ID"), "{err}");
     let blank = HashMap::from([("AWS_COGNITO_USER_POOL_ID".to_string(), "  ".to_string())]);
     let err = cognito_or_dev_idp("10.1.2.3:80".parse().unwrap(), blank)

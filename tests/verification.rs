@@ -524,11 +524,12 @@ async fn jwks_fetch_is_bounded_in_time_and_size() {
     ));
 }
 
-/// The real Cognito tokens of `../shared/vectors/`, served from a local JWKS endpoint.
+/// The real Cognito tokens of `tests/fixtures/cognito_real_tokens.json`, served from a local JWKS endpoint.
 async fn real_cognito(client_id: &str) -> (TokenVerifier, serde_json::Value) {
-    let vectors: serde_json::Value = serde_json::from_str(include_str!(
-        "../../shared/vectors/cognito_real_tokens.json"
-    ))
+    let vectors: serde_json::Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/cognito_real_tokens.json"
+    )))
     .unwrap();
     let jwks = vectors["jwks"].clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -18,8 +18,11 @@ struct Ctx {
 fn ctx() -> &'static Ctx {
     static CTX: OnceLock<Ctx> = OnceLock::new();
     CTX.get_or_init(|| {
-        let v: serde_json::Value =
-            serde_json::from_str(include_str!("../../../shared/vectors/cognito_real_tokens.json")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/cognito_real_tokens.json"
+        )))
+        .unwrap();
         let jwks = JwksCache::from_static(&serde_json::to_vec(&v["jwks"]).unwrap()).unwrap();
         let clock = Clock::system();
         clock.set(1_647_962_000);
@@ -30,7 +33,9 @@ fn ctx() -> &'static Ctx {
             std::sync::Arc::new(jwks),
         );
         Ctx {
-            rt: tokio::runtime::Builder::new_current_thread().build().unwrap(),
+            rt: tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap(),
             verifier,
         }
     })

@@ -6,21 +6,12 @@ use std::{collections::HashMap, net::SocketAddr};
 use super::{DevIdp, DevIdpOptions};
 use crate::{
     auth::CognitoAuth,
-    config::{parse_bool, CognitoConfig},
+    config::{
+        parse_bool,
+        vars::{AWS_COGNITO_USER_POOL_ID, IDP_VARIABLES},
+        CognitoConfig,
+    },
 };
-
-/// Variables that describe the IdP itself: ignored when the dev IdP stands in (it defines them).
-const IDP_VARIABLES: &[&str] = &[
-    "AWS_REGION",
-    "AWS_COGNITO_DOMAIN",
-    "AWS_COGNITO_USER_POOL_ID",
-    "AWS_COGNITO_USER_POOL_CLIENT_ID",
-    "AWS_COGNITO_USER_POOL_CLIENT_SECRET",
-    "AWS_COGNITO_REDIRECT_URL",
-    "AWS_COGNITO_LOGOUT_URL",
-    "AWS_COGNITO_ISSUER",
-    "AWS_COGNITO_JWKS_URL",
-];
 
 /// Set to `true` to allow the dev IdP on a non-loopback address (a shared test machine).
 pub const DEV_IDP_VARIABLE: &str = "AWS_COGNITO_DEV_IDP";
@@ -53,7 +44,7 @@ pub async fn cognito_or_dev_idp(
     site: SocketAddr,
     vars: HashMap<String, String>,
 ) -> Result<(CognitoAuth, Option<DevIdp>), String> {
-    let pool = vars.get("AWS_COGNITO_USER_POOL_ID").map(|v| v.trim());
+    let pool = vars.get(AWS_COGNITO_USER_POOL_ID).map(|v| v.trim());
     if pool.is_some_and(|p| !p.is_empty()) {
         let config = CognitoConfig::from_vars(vars).map_err(|e| e.to_string())?;
         return CognitoAuth::new(config)

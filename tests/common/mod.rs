@@ -118,8 +118,8 @@ impl TestApp {
             .app_config(&url)
             .secret_key(SECRET)
             .refresh_flow_enabled(options.refresh)
-            .http_timeout_ms("1500")
-            .jwks_cooldown_ms("300");
+            .http_timeout(Duration::from_millis(1500))
+            .jwks_cooldown(Duration::from_millis(300));
         let config = (options.tweak)(builder).build().expect("valid config");
         let auth = CognitoAuth::with_clock(config, clock.clone()).expect("setup");
         let stop = serve(
@@ -431,7 +431,7 @@ impl PeerIdp {
             .logout_url(format!("{app_url}/"))
             .issuer(self.issuer.clone())
             .jwks_url(format!("{}/.well-known/jwks.json", self.issuer))
-            .scopes("openid email profile")
+            .scopes(["openid", "email", "profile"])
             .cookie_secure(false);
         if public {
             b.client_id("peer-public")
