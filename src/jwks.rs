@@ -270,6 +270,15 @@ impl JwksCache {
         }
     }
 
+    /// Starts a background re-validation when the keys are older than the TTL (cheap: an
+    /// atomic load and a clock read). Called on the cached-verification path too, so a key the
+    /// pool removed stops being trusted even when no new token arrives.
+    pub fn revalidate_if_stale(self: &Arc<Self>) {
+        if self.stale() {
+            self.revalidate_in_background();
+        }
+    }
+
     fn revalidate_in_background(self: &Arc<Self>) {
         if self.revalidating.swap(true, Ordering::AcqRel) {
             return;

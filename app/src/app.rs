@@ -1,7 +1,7 @@
 //! The application shell, router and header.
 
 use leptos::prelude::*;
-use leptos_cognito::{provide_auth, use_user, SignInLink, SignOutButton};
+use leptos_cognito::{provide_auth, use_auth, use_user, SignInLink, SignOutButton};
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
@@ -61,7 +61,16 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let user = use_user();
+    let disabled = use_auth().is_disabled();
     view! {
+        {disabled
+            .then(|| {
+                view! {
+                    <div class="banner banner-warn" role="alert" data-testid="auth-disabled">
+                        "Authorization is disabled (AWS_COGNITO_DISABLED): every page is open to everyone."
+                    </div>
+                }
+            })}
         <header class="topbar" id="site-header">
             <A href="/" attr:class="brand">
                 <span class="logo">"◆"</span>

@@ -299,6 +299,7 @@ impl TokenVerifier {
         let now = self.expect.clock.now();
         let generation = self.jwks.generation();
         if let Some(v) = self.access_cache.get(token, now, self.leeway(), generation) {
+            self.jwks.revalidate_if_stale();
             return self.not_revoked(v);
         }
         let v = self.verify_access_uncached(token).await?;
