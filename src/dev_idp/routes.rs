@@ -1,4 +1,6 @@
 //! HTTP endpoints of the dev IdP, shaped like Cognito's hosted UI.
+// Handlers of the test IdP return `Result<_, Response>` for early exits (axum idiom).
+#![allow(clippy::result_large_err)]
 
 use std::{collections::HashMap, sync::atomic::Ordering, sync::Arc};
 

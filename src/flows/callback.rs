@@ -202,7 +202,7 @@ pub async fn handler(
 ) -> Response {
     let jar = match super::jar(cookies) {
         Ok(j) => j,
-        Err(r) => return r,
+        Err(r) => return axum::response::IntoResponse::into_response(r),
     };
     match complete(&auth, &jar, query.as_deref().unwrap_or("")).await {
         Ok(return_to) => see_other(&return_to),

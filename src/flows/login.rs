@@ -85,7 +85,7 @@ pub async fn handler(
 ) -> Response {
     let jar = match super::jar(cookies) {
         Ok(j) => j,
-        Err(r) => return r,
+        Err(r) => return axum::response::IntoResponse::into_response(r),
     };
     // A duplicated or undecodable return_to is simply ignored (home page).
     let return_to = super::single_param(query.as_deref().unwrap_or(""), "return_to")

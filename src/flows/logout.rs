@@ -97,7 +97,7 @@ pub async fn handler(
 ) -> Response {
     let jar = match super::jar(cookies) {
         Ok(j) => j,
-        Err(r) => return r,
+        Err(r) => return axum::response::IntoResponse::into_response(r),
     };
     let url = sign_out(&auth, &jar).await;
     see_other(url.as_str())

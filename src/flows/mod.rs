@@ -7,14 +7,13 @@ pub mod login;
 pub mod logout;
 pub mod return_to;
 
-use axum::{response::Response, routing::get, Router};
-use http::StatusCode;
+use axum::{routing::get, Router};
 use tower_cookies::Cookies;
 
 use crate::{
     auth::CognitoAuth,
-    pages,
     paths::{CALLBACK_PATH, LOGIN_PATH, LOGOUT_PATH},
+    rejection::{PageRejection, Rejection},
 };
 
 impl CognitoAuth {
@@ -40,17 +39,11 @@ impl CognitoAuth {
     }
 }
 
-/// The cookie jar of the request, or an error page when the layer is missing.
-pub(crate) fn jar(cookies: Option<axum::Extension<Cookies>>) -> Result<Cookies, Response> {
-    cookies.map(|c| c.0).ok_or_else(|| {
-        tracing::error!("leptos_cognito routes need CognitoAuth::layer() around the app");
-        pages::page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Server misconfigured",
-            "The authentication layer is not installed.",
-            "",
-        )
-    })
+/// The cookie jar of the request, or the (logged) error page when the layer is missing.
+pub(crate) fn jar(cookies: Option<axum::Extension<Cookies>>) -> Result<Cookies, PageRejection> {
+    cookies
+        .map(|c| c.0)
+        .ok_or_else(|| Rejection::Misconfigured("CognitoAuth::layer() around the app").page("/"))
 }
 
 /// The value of `name` in a raw query string; `Err` if it appears more than once.
