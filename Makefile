@@ -10,7 +10,7 @@ export CARGO_TERM_COLOR ?= never
 
 FUZZ_SECONDS ?= 30
 
-.PHONY: demo test tools tools-browser fmt-check clippy unit fuzz e2e build-release bench
+.PHONY: demo test tools tools-browser fmt-check clippy cycles unit fuzz e2e build-release bench
 
 tools:
 	@scripts/install-tools.sh
@@ -28,6 +28,12 @@ clippy:
 	cargo clippy --all-targets --features dev-idp -- -D warnings
 	cargo clippy -p leptos_cognito_demo --all-targets --features ssr -- -D warnings
 	cargo clippy -p leptos_cognito_demo --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+# No import cycles between the files of src/ (the request path reads top-down).
+cycles:
+	@if [[ -x ../shared/tools/module-cycles ]]; then \
+	  out=$$(../shared/tools/module-cycles src); echo "$$out"; echo "$$out" | grep -qx 'cycles: 0'; \
+	else echo "module-cycles tool not found: skipped"; fi
 
 unit:
 	cargo test --features dev-idp
@@ -47,7 +53,7 @@ e2e: build-release
 	cd end2end && npx playwright test
 	node end2end/summary.mjs
 
-test: tools-browser fmt-check clippy unit fuzz e2e
+test: tools-browser fmt-check cycles clippy unit fuzz e2e
 
 bench: tools
 	scripts/bench.sh

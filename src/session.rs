@@ -114,7 +114,10 @@ pub(crate) fn state_of(extensions: &Extensions) -> Result<AuthState, Rejection> 
     if let Some(c) = extensions.get::<Consulted>() {
         c.0.store(true, Ordering::Relaxed);
     }
-    extensions.get::<AuthState>().cloned().ok_or(Rejection::Misconfigured(
-        "CognitoAuth::layer() around the app (no auth state in the request)",
-    ))
+    extensions
+        .get::<AuthState>()
+        .cloned()
+        .ok_or(Rejection::Misconfigured(
+            "CognitoAuth::layer() around the app (no auth state in the request)",
+        ))
 }

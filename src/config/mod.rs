@@ -401,7 +401,8 @@ impl CognitoConfig {
     pub fn jwks_ttl(&self) -> Duration {
         self.jwks_ttl
     }
-    /// The naming scheme of the token cookies (`AWS_COGNITO_COOKIE_NAMES`).
+    /// The naming scheme of the token cookies (`AWS_COGNITO_COOKIE_NAMES`). Validated here;
+    /// the cookie codec still uses the [`CookieNaming::Flask`] names.
     pub fn cookie_naming(&self) -> CookieNaming {
         self.cookie_naming
     }
