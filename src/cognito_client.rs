@@ -278,4 +278,24 @@ mod tests {
         let s = format!("{t:?}");
         assert!(!s.contains("secret"));
     }
+
+    #[test]
+    fn debug_never_shows_the_client_secret() {
+        let config = CognitoConfig::builder()
+            .region("eu-west-1")
+            .user_pool_id("eu-west-1_AbC123")
+            .client_id("client-id")
+            .client_secret("very-secret-client-secret")
+            .domain("https://auth.example.com")
+            .redirect_url("https://app.example.com/auth/callback")
+            .logout_url("https://app.example.com/")
+            .secret_key("0123456789abcdef0123456789abcdef")
+            .build()
+            .unwrap();
+        let client = CognitoClient::new(&config, reqwest::Client::new());
+        let debug = format!("{client:?}");
+        let basic = STANDARD.encode("client-id:very-secret-client-secret");
+        assert!(!debug.contains("very-secret-client-secret"), "{debug}");
+        assert!(!debug.contains(&basic), "{debug}");
+    }
 }

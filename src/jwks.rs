@@ -131,10 +131,19 @@ impl JwksCache {
     /// A cache for the JWKS at `url`, fetched with `client`; unknown-`kid` re-fetches are at
     /// least `cooldown` apart. Keys are re-validated after [`DEFAULT_TTL`].
     pub fn new(url: Url, client: reqwest::Client, cooldown: Duration) -> Self {
+        Self::with_source(Some(url), client, cooldown, KeyMap::new())
+    }
+
+    fn with_source(
+        url: Option<Url>,
+        client: reqwest::Client,
+        cooldown: Duration,
+        keys: KeyMap,
+    ) -> Self {
         Self {
-            url: Some(url),
+            url,
             client,
-            keys: RwLock::new(Arc::new(HashMap::new())),
+            keys: RwLock::new(Arc::new(keys)),
             fetch: Mutex::new(FetchState::default()),
             cooldown,
             ttl: DEFAULT_TTL,
@@ -171,15 +180,12 @@ impl JwksCache {
     /// ```
     pub fn from_static(jwks: &[u8]) -> Result<Self, JwksError> {
         let keys = parse_jwks(jwks)?;
-        let mut cache = Self::new(
-            Url::parse("http://127.0.0.1/").map_err(|e| JwksError::Invalid(e.to_string()))?,
+        Ok(Self::with_source(
+            None,
             reqwest::Client::new(),
             Duration::MAX,
-        );
-        cache.url = None;
-        cache.ttl = Duration::MAX;
-        cache.keys = RwLock::new(Arc::new(keys));
-        Ok(cache)
+            keys,
+        ))
     }
 
     /// How many times the JWKS has been requested from the network.

@@ -40,8 +40,8 @@ use crate::{
     csrf,
     paths::{CALLBACK_PATH, LOGIN_PATH, LOGOUT_PATH},
     rejection::Rejection,
-    resolver::{self, Resolution},
-    session::{AuthState, Consulted},
+    resolver,
+    session::Consulted,
 };
 
 impl CognitoAuth {
@@ -113,9 +113,9 @@ where
             let skip = matches!(path, LOGIN_PATH | CALLBACK_PATH) || is_logout;
 
             let headers = req.headers();
+            let credentials = resolver::Credentials::of(&auth, headers, &jar);
             if csrf::is_unsafe(req.method())
-                && resolver::bearer(headers).is_none()
-                && (is_logout || auth.cookies().has_token_cookie(&jar))
+                && (is_logout || credentials.ambient())
                 && !csrf::is_same_origin(headers, auth.config().allowed_origins())
             {
                 tracing::warn!(
@@ -131,31 +131,25 @@ where
                 return Ok(map_body(res));
             }
 
-            let resolution = if skip {
+            let cookies_changed = if skip {
                 None
             } else {
-                let r = resolver::resolve(&auth, req.headers(), &jar).await;
-                req.extensions_mut().insert(r.state.clone());
-                Some(r)
+                let r = resolver::resolve(&auth, req.headers(), &jar, credentials).await;
+                req.extensions_mut().insert(r.state);
+                Some(r.cookies_changed)
             };
             let consulted = Consulted::default();
             req.extensions_mut().insert(consulted.clone());
 
             let mut res = inner.call(req).await?;
-            if let Some(Resolution {
-                state,
-                cookies_changed,
-                had_credentials,
-            }) = resolution
-            {
+            if let Some(cookies_changed) = cookies_changed {
                 let h = res.headers_mut();
-                if consulted.was_consulted() {
+                let user_dependent = consulted.was_consulted();
+                if user_dependent {
                     append_vary_cookie(h);
                 }
-                let private = cookies_changed
-                    || (consulted.was_consulted()
-                        && (had_credentials || matches!(state, AuthState::SignedIn(_))));
-                if private {
+                let with_credentials = credentials.bearer || credentials.cookies;
+                if cookies_changed || (user_dependent && with_credentials) {
                     h.insert(
                         header::CACHE_CONTROL,
                         HeaderValue::from_static("private, no-store"),

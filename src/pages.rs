@@ -24,10 +24,7 @@ a.secondary{{background:#e8ebf5;color:#1f2330}}
     );
     let mut res = (status, Html(body)).into_response();
     let h = res.headers_mut();
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
+    never_cached(h);
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
@@ -37,11 +34,19 @@ a.secondary{{background:#e8ebf5;color:#1f2330}}
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    res
+}
+
+/// `Cache-Control: private, no-store` and `Referrer-Policy: no-referrer`.
+fn never_cached(h: &mut http::HeaderMap) {
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    res
 }
 
 /// The error page of a failed sign-in.
@@ -61,13 +66,6 @@ pub(crate) fn see_other(location: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(location) {
         h.insert(header::LOCATION, v);
     }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    never_cached(h);
     res
 }

@@ -38,8 +38,30 @@ pub(crate) struct Resolution {
     pub state: AuthState,
     /// Whether cookies were written or cleared (the response must not be cached).
     pub cookies_changed: bool,
-    /// Whether the request carried a credential (cookie or bearer).
-    pub had_credentials: bool,
+}
+
+/// The credentials a request presents, looked at once (the layer's CSRF and caching rules
+/// and the resolver all need them).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Credentials {
+    /// An `Authorization: Bearer` header (it wins over cookies).
+    pub bearer: bool,
+    /// An access, ID or refresh cookie.
+    pub cookies: bool,
+}
+
+impl Credentials {
+    pub(crate) fn of(auth: &CognitoAuth, headers: &HeaderMap, jar: &Cookies) -> Self {
+        Self {
+            bearer: bearer(headers).is_some(),
+            cookies: auth.cookies().has_token_cookie(jar),
+        }
+    }
+
+    /// Whether the request is authenticated ambiently, by its cookies (CSRF matters).
+    pub(crate) fn ambient(self) -> bool {
+        self.cookies && !self.bearer
+    }
 }
 
 /// The bearer token of `Authorization: Bearer <token>`, if that is the scheme used.
@@ -49,10 +71,15 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-/// Resolves the auth state of a request.
-pub(crate) async fn resolve(auth: &CognitoAuth, headers: &HeaderMap, jar: &Cookies) -> Resolution {
+/// Resolves the auth state of a request presenting `credentials`.
+pub(crate) async fn resolve(
+    auth: &CognitoAuth,
+    headers: &HeaderMap,
+    jar: &Cookies,
+    credentials: Credentials,
+) -> Resolution {
     let verifier = auth.verifier();
-    if let Some(token) = bearer(headers) {
+    if let Some(token) = bearer(headers).filter(|_| credentials.bearer) {
         let state = match verifier.verify_access(token).await {
             Ok(access) => AuthState::SignedIn(Arc::new(Session::new(
                 access,
@@ -70,18 +97,15 @@ pub(crate) async fn resolve(auth: &CognitoAuth, headers: &HeaderMap, jar: &Cooki
         return Resolution {
             state,
             cookies_changed: false,
-            had_credentials: true,
         };
     }
 
     let codec = auth.cookies();
-    let had_credentials = codec.has_token_cookie(jar);
     let done = |state, cookies_changed| Resolution {
         state,
         cookies_changed,
-        had_credentials,
     };
-    if !had_credentials {
+    if !credentials.cookies {
         return done(AuthState::SignedOut, false);
     }
     if codec.is_ambiguous(headers) {
@@ -144,7 +168,6 @@ async fn refresh_or_sign_out(
         return Resolution {
             state: AuthState::SignedOut,
             cookies_changed: true,
-            had_credentials: true,
         };
     };
     let (state, cookies_changed) = match refresh_and_store(
@@ -163,7 +186,6 @@ async fn refresh_or_sign_out(
     Resolution {
         state,
         cookies_changed,
-        had_credentials: true,
     }
 }
 

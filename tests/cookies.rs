@@ -88,6 +88,21 @@ fn refresh_cookie_is_encrypted_by_default_and_readable_by_flask() {
     assert_eq!(jar.get(REFRESH_COOKIE).unwrap().value(), "my-refresh-token");
 }
 
+#[test]
+fn tokens_too_large_for_cookies_are_an_error_and_nothing_is_written() {
+    let codec = CookieCodec::new(&config("very-secure", true));
+    let jar = tower_cookies::Cookies::default();
+    let huge = "r".repeat(40_000);
+    let err = codec
+        .write_tokens(&jar, "a.b.c", Some("d.e.f"), Some(&huge))
+        .unwrap_err();
+    assert!(err.to_string().contains(REFRESH_COOKIE), "{err}");
+    assert!(
+        jar.list().is_empty(),
+        "all or nothing: no cookie written, not even the access token"
+    );
+}
+
 fn big_user() -> DevUser {
     let mut u = DevUser::new("carol", "carol-password", &[]);
     u.groups = (0..120)

@@ -253,13 +253,7 @@ async fn provider_errors_are_shown_escaped_with_a_4xx() {
     let app = TestApp::start(AppOptions::default()).await;
     let mut b = app.browser();
     let authorize = b.start_login("/").await;
-    let state = url::Url::parse(&authorize)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .unwrap()
-        .1
-        .into_owned();
+    let state = common::state_param(&authorize);
     let p = b
         .get(&format!("/auth/callback?error=access_denied&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E&state={state}"))
         .await;
@@ -275,13 +269,7 @@ async fn provider_errors_are_shown_escaped_with_a_4xx() {
     let p = b.get("/auth/callback?error=server_error&state=x").await;
     assert_eq!(p.status, StatusCode::BAD_REQUEST);
     let authorize = b.start_login("/").await;
-    let state = url::Url::parse(&authorize)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .unwrap()
-        .1
-        .into_owned();
+    let state = common::state_param(&authorize);
     let p = b
         .get(&format!("/auth/callback?error=server_error&state={state}"))
         .await;

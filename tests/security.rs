@@ -43,12 +43,6 @@ async fn app_with(options: AppOptions) -> TestApp {
     .await
 }
 
-async fn post_fn(b: &mut Browser, path: &str, headers: &[(&str, &str)]) -> common::Page {
-    let mut h = vec![("content-type", "application/x-www-form-urlencoded")];
-    h.extend_from_slice(headers);
-    b.request(Method::POST, path, &h, Some(vec![])).await
-}
-
 // ---- 2. CSRF for everything cookie-authenticated ----
 
 #[tokio::test]
@@ -77,7 +71,7 @@ async fn cross_origin_cookie_posts_are_refused_same_origin_ones_pass() {
         vec![("referer", "https://evil.example/form")],
     ];
     for headers in &refused {
-        let r = post_fn(&mut alice, "/api/save_note", headers).await;
+        let r = alice.post("/api/save_note", headers).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{headers:?}: {}", r.body);
         assert!(r.body.contains("cross_origin"), "{}", r.body);
     }
@@ -86,28 +80,20 @@ async fn cross_origin_cookie_posts_are_refused_same_origin_ones_pass() {
         vec![("origin", own.as_str())],
         vec![("referer", &format!("{own}/profile"))],
     ] {
-        let r = post_fn(&mut alice, "/api/save_note", &headers).await;
+        let r = alice.post("/api/save_note", &headers).await;
         assert_eq!(r.status, StatusCode::OK, "{headers:?}: {}", r.body);
         assert!(r.body.contains("alice"));
     }
     // The library's own endpoints too: cross-site logout and refresh change nothing.
     let jar = alice.jar.clone();
     let r = alice
-        .request(
-            Method::POST,
-            "/auth/logout",
-            &[("origin", "https://evil.example")],
-            Some(vec![]),
-        )
+        .post("/auth/logout", &[("origin", "https://evil.example")])
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(r.headers["x-frame-options"], "DENY");
-    let r = post_fn(
-        &mut alice,
-        "/auth/refresh",
-        &[("origin", "https://evil.example")],
-    )
-    .await;
+    let r = alice
+        .post("/auth/refresh", &[("origin", "https://evil.example")])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(alice.jar, jar, "cookies untouched");
     assert!(alice.last_set_cookies.is_empty());
@@ -120,15 +106,15 @@ async fn bearer_requests_are_not_ambient_and_pass_from_any_origin() {
     let token = app.idp.mint(TokenKind::Access, "bob", json!({}));
     let mut client = Browser::new(&app.url);
     let auth = format!("Bearer {token}");
-    let r = post_fn(
-        &mut client,
-        "/api/save_note",
-        &[
-            ("authorization", &auth),
-            ("origin", "https://elsewhere.example"),
-        ],
-    )
-    .await;
+    let r = client
+        .post(
+            "/api/save_note",
+            &[
+                ("authorization", &auth),
+                ("origin", "https://elsewhere.example"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("bob"));
 }
@@ -142,22 +128,19 @@ async fn allow_listed_origins_pass_the_csrf_check() {
     .await;
     let mut alice = app.browser();
     alice.sign_in("alice", "alice-password", "/").await;
-    let ok = post_fn(
-        &mut alice,
-        "/api/save_note",
-        &[
-            ("origin", "https://admin.example"),
-            ("sec-fetch-site", "same-site"),
-        ],
-    )
-    .await;
+    let ok = alice
+        .post(
+            "/api/save_note",
+            &[
+                ("origin", "https://admin.example"),
+                ("sec-fetch-site", "same-site"),
+            ],
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
-    let no = post_fn(
-        &mut alice,
-        "/api/save_note",
-        &[("origin", "https://other.example")],
-    )
-    .await;
+    let no = alice
+        .post("/api/save_note", &[("origin", "https://other.example")])
+        .await;
     assert_eq!(no.status, StatusCode::FORBIDDEN);
 }
 
@@ -186,7 +169,7 @@ async fn private_responses_are_no_store_and_vary_on_cookie() {
         assert_eq!(p.headers["cache-control"], "private, no-store", "{path}");
         assert!(vary_cookie(&p), "{path}");
     }
-    let p = post_fn(&mut alice, "/api/save_note", &[]).await;
+    let p = alice.post("/api/save_note", &[]).await;
     assert_eq!(p.headers["cache-control"], "private, no-store");
     // Static content does not depend on the user: it keeps its caching headers.
     let s = alice.get("/static.txt").await;
@@ -255,7 +238,6 @@ async fn thousands_of_cookies_get_a_bounded_answer() {
         "/",
     ] {
         let mut b = Browser::new(&app.url);
-        let started = std::time::Instant::now();
         let p = b
             .request(Method::GET, path, &[("cookie", &many)], None)
             .await;
@@ -265,20 +247,14 @@ async fn thousands_of_cookies_get_a_bounded_answer() {
             "{path}: {} Set-Cookie lines",
             b.last_set_cookies.len()
         );
-        // Generous: only a quadratic pass would come near it.
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(5),
-            "{path}"
-        );
     }
 }
 
 // ---- 6. Only a real refusal signs a user out ----
 
-async fn alice_expired(rotation: bool) -> (TestApp, Browser) {
+async fn alice_expired() -> (TestApp, Browser) {
     let app = app_with(AppOptions::refreshing()).await;
     app.idp.set_lifetimes(300, 300);
-    app.idp.set_refresh_rotation(rotation);
     let mut b = app.browser();
     b.sign_in("alice", "alice-password", "/").await;
     app.clock.advance(600);
@@ -297,7 +273,7 @@ async fn configuration_and_transport_errors_keep_the_session() {
         Failure::NonJson,
         Failure::Delay(std::time::Duration::from_secs(3)),
     ] {
-        let (app, mut b) = alice_expired(false).await;
+        let (app, mut b) = alice_expired().await;
         let jar = b.jar.clone();
         app.idp.fail_token_endpoint(failure.clone(), true);
         let p = b.get("/api/me").await;
@@ -308,7 +284,7 @@ async fn configuration_and_transport_errors_keep_the_session() {
         assert_eq!(b.get("/api/me").await.status, StatusCode::OK, "{failure:?}");
     }
     // The real refusal: invalid_grant.
-    let (app, mut b) = alice_expired(false).await;
+    let (app, mut b) = alice_expired().await;
     app.idp
         .fail_token_endpoint(Failure::OAuth("invalid_grant".into()), true);
     assert_eq!(b.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
@@ -317,27 +293,41 @@ async fn configuration_and_transport_errors_keep_the_session() {
 
 #[tokio::test]
 async fn forged_kids_arming_the_cool_down_cannot_sign_a_user_out() {
-    let (app, mut b) = alice_expired(false).await;
-    // Keys rotate at the IdP: alice's next tokens carry a kid the app has not seen.
-    app.idp.rotate_keys(false);
-    // An attacker sprays forged kids to keep the JWKS cool-down armed.
+    let app = app_with(AppOptions {
+        refresh: true,
+        // A long cool-down, so the whole scenario happens inside it.
+        tweak: Box::new(|b| b.jwks_cooldown(std::time::Duration::from_secs(60))),
+        ..Default::default()
+    })
+    .await;
+    app.idp.set_lifetimes(300, 300);
+    let mut b = app.browser();
+    b.sign_in("alice", "alice-password", "/").await;
+    app.clock.advance(301);
+    // An attacker sprays forged kids: one re-fetch, then the cool-down is armed.
     for i in 0..5 {
         let forged = app.idp.sign_raw(
             json!({"alg": "RS256", "kid": format!("forged-{i}")}),
             json!({"sub": "x"}),
         );
-        let mut attacker = Browser::new(&app.url);
         let auth = format!("Bearer {forged}");
-        let r = attacker
+        let r = Browser::new(&app.url)
             .request(Method::GET, "/api/me", &[("authorization", &auth)], None)
             .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
+    // Keys rotate at the IdP: alice's refreshed tokens carry a kid the app cannot fetch yet.
+    app.idp.rotate_keys(false);
     let jar = b.jar.clone();
     let p = b.get("/api/me").await;
-    assert_ne!(p.status, StatusCode::UNAUTHORIZED, "{}", p.body);
-    assert!(b.has(REFRESH), "the refresh cookie survives");
-    assert!(p.status == StatusCode::OK || b.jar == jar);
+    assert_eq!(p.status, StatusCode::SERVICE_UNAVAILABLE, "{}", p.body);
+    assert_eq!(
+        b.jar, jar,
+        "every cookie kept, the refresh cookie above all"
+    );
+    // Once the cool-down is over the new key is fetched and alice is back.
+    app.clock.advance(61);
+    assert_eq!(b.get("/api/me").await.status, StatusCode::OK);
 }
 
 // ---- 7. Revocation-aware verification ----
@@ -375,24 +365,28 @@ async fn after_logout_copied_tokens_are_refused_as_cookies_and_bearer() {
 }
 
 #[tokio::test]
-async fn a_refresh_in_flight_during_logout_cannot_bring_the_session_back() {
-    use leptos_cognito::dev_idp::Failure;
-    let (app, mut alice) = alice_expired(false).await;
+async fn a_refresh_racing_the_logout_cannot_bring_the_session_back() {
+    // The logout's revoke did not reach Cognito (here: the tab that signed out had no refresh
+    // cookie), so Cognito still honours the refresh token when a copy races the logout.
+    let app = app_with(AppOptions::refreshing()).await;
+    app.idp.set_lifetimes(300, 300);
+    let mut alice = app.browser();
+    alice.sign_in("alice", "alice-password", "/").await;
     let mut racer = Browser::new(&app.url);
     racer.jar = alice.jar.clone();
-    // The refresh is slow; logout happens while it is in flight.
-    app.idp
-        .fail_token_endpoint(Failure::Delay(std::time::Duration::from_millis(800)), false);
-    let slow = tokio::spawn(async move { racer.get("/api/me").await.status });
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    alice.jar.remove(REFRESH);
+    app.clock.advance(301);
     alice.logout().await;
-    let status = slow.await.unwrap();
     assert_eq!(
-        status,
-        StatusCode::UNAUTHORIZED,
-        "the refreshed session is revoked"
+        count(&app.idp.counters().revocations),
+        0,
+        "Cognito was not told"
     );
-    assert!(count(&app.idp.counters().refreshes) <= 1);
+    // The racer's refresh succeeds at the IdP, with the same origin_jti: refused here.
+    let p = racer.get("/api/me").await;
+    assert_eq!(count(&app.idp.counters().refreshes), 1);
+    assert_eq!(p.status, StatusCode::UNAUTHORIZED, "{}", p.body);
+    assert!(!racer.has(ACCESS) && !racer.has(REFRESH), "signed out");
 }
 
 // ---- 12. Framing and error text ----
@@ -437,13 +431,7 @@ async fn library_pages_are_not_frameable_and_callbacks_do_not_echo_forged_text()
     assert_eq!(done.location.as_deref(), Some("/one"));
     // With the right state, the provider's own error is described.
     let second = b.start_login("/x").await;
-    let state = url::Url::parse(&second)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .unwrap()
-        .1
-        .into_owned();
+    let state = common::state_param(&second);
     let p = b
         .get(&format!(
             "/auth/callback?error=access_denied&error_description=User+cancelled&state={state}"

@@ -7,7 +7,7 @@ use axum::{routing::post, Router};
 use common::{count, AppOptions, Browser, TestApp};
 use leptos::prelude::*;
 use leptos_cognito::Policy;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 
 /// Admins only.
 #[server(prefix = "/api", endpoint = "admin_only")]
@@ -25,12 +25,6 @@ fn with_server_fns(r: Router) -> Router {
         .route("/auth/user", post(leptos_axum::handle_server_fns))
 }
 
-async fn call(b: &mut Browser, path: &str, headers: &[(&str, &str)]) -> common::Page {
-    let mut h = vec![("content-type", "application/x-www-form-urlencoded")];
-    h.extend_from_slice(headers);
-    b.request(Method::POST, path, &h, Some(vec![])).await
-}
-
 #[tokio::test]
 async fn guarded_server_function_answers_401_403_200() {
     let app = TestApp::start(AppOptions {
@@ -39,7 +33,7 @@ async fn guarded_server_function_answers_401_403_200() {
     })
     .await;
     let mut anon = app.browser();
-    let r = call(&mut anon, "/api/admin_only", &[]).await;
+    let r = anon.post("/api/admin_only", &[]).await;
     assert_eq!(
         r.status,
         StatusCode::UNAUTHORIZED,
@@ -55,13 +49,13 @@ async fn guarded_server_function_answers_401_403_200() {
     let mut bob = app.browser();
     bob.sign_in("bob", "bob-password", "/").await;
     assert_eq!(
-        call(&mut bob, "/api/admin_only", &[]).await.status,
+        bob.post("/api/admin_only", &[]).await.status,
         StatusCode::FORBIDDEN
     );
 
     let mut alice = app.browser();
     alice.sign_in("alice", "alice-password", "/").await;
-    let r = call(&mut alice, "/api/admin_only", &[]).await;
+    let r = alice.post("/api/admin_only", &[]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("alice"));
 
@@ -70,19 +64,19 @@ async fn guarded_server_function_answers_401_403_200() {
         let auth = format!("Bearer {}", who.jar["cognito_access_token"]);
         let mut api = Browser::new(&app.url);
         assert_eq!(
-            call(&mut api, "/api/admin_only", &[("authorization", &auth)])
+            api.post("/api/admin_only", &[("authorization", &auth)])
                 .await
                 .status,
             expected
         );
     }
     let mut api = Browser::new(&app.url);
-    let r = call(
-        &mut api,
-        "/api/admin_only",
-        &[("authorization", "Bearer forged.token.here")],
-    )
-    .await;
+    let r = api
+        .post(
+            "/api/admin_only",
+            &[("authorization", "Bearer forged.token.here")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.headers["www-authenticate"]
         .to_str()
@@ -99,7 +93,7 @@ async fn disabled_mode_lets_every_policy_pass() {
     })
     .await;
     let mut anon = app.browser();
-    let r = call(&mut anon, "/api/admin_only", &[]).await;
+    let r = anon.post("/api/admin_only", &[]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("authorization disabled"), "{}", r.body);
     assert_eq!(anon.get("/admin").await.status, StatusCode::OK);
@@ -110,7 +104,7 @@ async fn disabled_mode_lets_every_policy_pass() {
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        call(&mut bob, "/api/admin_only", &[]).await.status,
+        bob.post("/api/admin_only", &[]).await.status,
         StatusCode::OK
     );
 }
@@ -128,24 +122,21 @@ async fn refresh_server_function_refreshes_now() {
     let before = b.jar["cognito_access_token"].clone();
     app.clock.advance(5);
     let origin = b.origin.clone();
-    let r = call(&mut b, "/auth/refresh", &[("origin", &origin)]).await;
+    let r = b.post("/auth/refresh", &[("origin", &origin)]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("alice"));
     assert_eq!(r.headers["cache-control"], "private, no-store");
     assert_ne!(b.jar["cognito_access_token"], before);
     assert_eq!(count(&app.idp.counters().refreshes), 1);
     // Cross-site calls are refused.
-    let r = call(
-        &mut b,
-        "/auth/refresh",
-        &[("origin", "https://evil.example")],
-    )
-    .await;
+    let r = b
+        .post("/auth/refresh", &[("origin", "https://evil.example")])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Revoked at the IdP: 401 and signed out.
     app.idp.revoke_user_sessions("alice");
     app.clock.advance(5);
-    let r = call(&mut b, "/auth/refresh", &[("origin", &origin)]).await;
+    let r = b.post("/auth/refresh", &[("origin", &origin)]).await;
     assert_eq!(
         r.status,
         StatusCode::UNAUTHORIZED,
@@ -156,7 +147,7 @@ async fn refresh_server_function_refreshes_now() {
     assert!(!b.has("cognito_access_token") && !b.has("cognito_refresh_token"));
     // The current-user server function.
     let mut anon = app.browser();
-    let r = call(&mut anon, "/auth/user", &[]).await;
+    let r = anon.post("/auth/user", &[]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body, "null");
 }

@@ -184,7 +184,6 @@ pub async fn complete(
             refresh,
         )?;
         tracing::info!("signed in");
-        tracing::debug!(sub = access.subject(), "signed in");
         Ok(login.return_to)
     }
     .await;

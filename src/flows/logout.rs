@@ -59,7 +59,7 @@ async fn revoke_session(auth: &CognitoAuth, access: Option<&str>, id: Option<&st
     let now = auth.clock().now();
     let until = |exp: i64, iat: i64| exp.max(now + (exp - iat).max(0)) + REVOCATION_MARGIN_SECS;
     if let Some(t) = access {
-        match verifier.verify_access_uncached(t).await {
+        match verifier.verify_access(t).await {
             Ok(v) => {
                 if let Some(sid) = v.session_id() {
                     verifier.revocations().revoke(sid, until(v.exp(), v.iat()));

@@ -87,28 +87,10 @@ fn is_safe_path(s: &str) -> bool {
 /// Decodes every `%XX` escape once (other bytes, `+` included, stay as they are); `None` when
 /// the result is not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
-    fn hex(b: u8) -> Option<u8> {
-        (b as char).to_digit(16).map(|d| d as u8)
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| Some((hex(*bytes.get(i + 1)?)? << 4) | hex(*bytes.get(i + 2)?)?))
-            .flatten();
-        match escaped {
-            Some(b) => {
-                out.push(b);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.into_owned())
 }
 
 #[cfg(test)]
@@ -206,30 +188,15 @@ mod tests {
             base.origin(),
             "{input:?} -> {out:?} -> {resolved}"
         );
-        let decoded = String::from_utf8_lossy(&percent_decode_bytes(&out)).into_owned();
+        let decoded = percent_encoding::percent_decode_str(&out)
+            .decode_utf8_lossy()
+            .into_owned();
         for v in [out.as_str(), decoded.as_str()] {
             assert!(
                 v.starts_with('/') && !v.starts_with("//") && !v.starts_with("/\\"),
                 "{input:?} -> {out:?}"
             );
         }
-    }
-
-    fn percent_decode_bytes(s: &str) -> Vec<u8> {
-        let hex = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
-        let b = s.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < b.len() {
-            if let (b'%', Some(h), Some(l)) = (b[i], hex(b.get(i + 1)), hex(b.get(i + 2))) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            } else {
-                out.push(b[i]);
-                i += 1;
-            }
-        }
-        out
     }
 
     fn tricky() -> impl proptest::strategy::Strategy<Value = String> {

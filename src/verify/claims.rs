@@ -94,35 +94,26 @@ mod sealed {
     impl Sealed for super::IdClaims {}
 }
 
-impl TokenClaims for AccessClaims {
-    fn sub(&self) -> &str {
-        &self.sub
-    }
-    fn exp(&self) -> i64 {
-        self.exp
-    }
-    fn iat(&self) -> i64 {
-        self.iat
-    }
-    fn session_id(&self) -> Option<&str> {
-        self.origin_jti.as_deref().or(self.jti.as_deref())
-    }
+/// Both claim types name these fields alike.
+macro_rules! token_claims {
+    ($($t:ty),*) => {$(
+        impl TokenClaims for $t {
+            fn sub(&self) -> &str {
+                &self.sub
+            }
+            fn exp(&self) -> i64 {
+                self.exp
+            }
+            fn iat(&self) -> i64 {
+                self.iat
+            }
+            fn session_id(&self) -> Option<&str> {
+                self.origin_jti.as_deref().or(self.jti.as_deref())
+            }
+        }
+    )*};
 }
-
-impl TokenClaims for IdClaims {
-    fn sub(&self) -> &str {
-        &self.sub
-    }
-    fn exp(&self) -> i64 {
-        self.exp
-    }
-    fn iat(&self) -> i64 {
-        self.iat
-    }
-    fn session_id(&self) -> Option<&str> {
-        self.origin_jti.as_deref().or(self.jti.as_deref())
-    }
-}
+token_claims!(AccessClaims, IdClaims);
 
 /// Claims that passed every check of the verifier. Only the verifier constructs it.
 ///

@@ -489,3 +489,31 @@ fn check_sub(sub: Option<String>) -> Result<String, VerifyError> {
         _ => Err(VerifyError::MissingClaim("sub")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_key_availability_is_transient() {
+        for e in [
+            JwksError::Unavailable("down".into()),
+            JwksError::Invalid("garbage".into()),
+            JwksError::CoolingDown,
+        ] {
+            assert!(VerifyError::Key(e.clone()).is_transient(), "{e:?}");
+        }
+        for e in [
+            VerifyError::Key(JwksError::UnknownKid),
+            VerifyError::BadSignature,
+            VerifyError::Revoked,
+            VerifyError::WrongIssuer,
+            VerifyError::Expired {
+                subject: "s".into(),
+                session_id: None,
+            },
+        ] {
+            assert!(!e.is_transient(), "{e:?}");
+        }
+    }
+}

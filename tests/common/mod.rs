@@ -253,6 +253,11 @@ impl Browser {
         self.request(Method::GET, url, &[], None).await
     }
 
+    /// POSTs an empty form (as a form or a server-function call does) with `headers`.
+    pub async fn post(&mut self, url: &str, headers: &[(&str, &str)]) -> Page {
+        self.request(Method::POST, url, headers, Some(vec![])).await
+    }
+
     /// Starts a login and returns the IdP's authorize URL.
     pub async fn start_login(&mut self, return_to: &str) -> String {
         let enc: String = url::form_urlencoded::byte_serialize(return_to.as_bytes()).collect();
@@ -317,18 +322,23 @@ impl Browser {
 
     pub async fn logout(&mut self) -> Page {
         let origin = self.origin.clone();
-        self.request(
-            Method::POST,
-            "/auth/logout",
-            &[("origin", &origin)],
-            Some(vec![]),
-        )
-        .await
+        self.post("/auth/logout", &[("origin", &origin)]).await
     }
 
     pub fn has(&self, name: &str) -> bool {
         self.jar.contains_key(name)
     }
+}
+
+/// The `state` parameter of an authorize URL.
+pub fn state_param(authorize_url: &str) -> String {
+    url::Url::parse(authorize_url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .expect("a state parameter")
+        .1
+        .into_owned()
 }
 
 /// The form of an HTML page: absolute action URL and its inputs.
