@@ -23,7 +23,7 @@ use tower_cookies::Cookies;
 
 use crate::{
     auth::CognitoAuth,
-    cookies::{ACCESS_COOKIE, ID_COOKIE},
+    cookies::TokenCookie,
     jwks::JwksError,
     refresh::{RefreshError, RefreshMode},
     rejection::Rejection,
@@ -115,13 +115,13 @@ pub(crate) async fn resolve(
         );
         return done(AuthState::SignedOut, false);
     }
-    let Some(access_token) = codec.read(jar, ACCESS_COOKIE) else {
+    let Some(access_token) = codec.read_token(jar, TokenCookie::Access) else {
         // No access token: a refresh cookie may still bring the session back.
         return refresh_or_sign_out(auth, jar, None).await;
     };
     match verifier.verify_access(&access_token).await {
         Ok(access) => {
-            let id = match codec.read(jar, ID_COOKIE) {
+            let id = match codec.read_token(jar, TokenCookie::Id) {
                 Some(t) => verifier
                     .verify_id(&t, None)
                     .await
@@ -257,7 +257,7 @@ pub(crate) async fn refresh_now(
         return Err(Rejection::Unauthenticated);
     }
     let refresh_token = codec.read_refresh(jar).ok_or(Rejection::Unauthenticated)?;
-    let old_sub = match codec.read(jar, ACCESS_COOKIE) {
+    let old_sub = match codec.read_token(jar, TokenCookie::Access) {
         Some(t) => match auth.verifier().verify_access(&t).await {
             Ok(v) => Some(v.subject().to_string()),
             Err(VerifyError::Expired { subject, .. }) => Some(subject),

@@ -222,6 +222,67 @@ async fn a_planted_duplicate_cookie_never_yields_the_planted_session() {
     assert_eq!(alice.get("/api/me").await.status, StatusCode::OK);
 }
 
+#[tokio::test]
+async fn host_prefixed_names_are_written_and_legacy_names_still_read() {
+    use leptos_cognito::config::CookieNaming;
+    let app = app_with(AppOptions {
+        refresh: true,
+        tweak: Box::new(|b| {
+            b.cookie_naming(CookieNaming::HostPrefixed)
+                .cookie_secure(true)
+        }),
+        ..Default::default()
+    })
+    .await;
+    app.idp.set_lifetimes(300, 300);
+    let mut alice = app.browser();
+    alice.sign_in("alice", "alice-password", "/").await;
+    let host = |n: &str| format!("__Host-{n}");
+    for n in [ACCESS, ID, REFRESH] {
+        assert!(alice.has(&host(n)), "{n}: {:?}", alice.jar.keys());
+        assert!(!alice.has(n));
+    }
+    assert!(alice
+        .last_set_cookies
+        .iter()
+        .filter(|c| c.starts_with("__Host-"))
+        .all(|c| c.contains("Secure") && c.contains("Path=/") && !c.contains("Domain")));
+    assert_eq!(alice.get("/api/me").await.status, StatusCode::OK);
+
+    // A session signed in under the legacy names (before the switch) keeps working, and its
+    // next refresh moves it to the new names.
+    let mut migrated = Browser::new(&app.url);
+    for n in [ACCESS, ID, REFRESH] {
+        migrated
+            .jar
+            .insert(n.to_string(), alice.jar[&host(n)].clone());
+    }
+    assert_eq!(migrated.get("/api/me").await.status, StatusCode::OK);
+    app.clock.advance(301);
+    assert_eq!(migrated.get("/api/me").await.status, StatusCode::OK);
+    for n in [ACCESS, ID, REFRESH] {
+        assert!(
+            migrated.has(&host(n)) && !migrated.has(n),
+            "{:?}",
+            migrated.jar.keys()
+        );
+    }
+    // A duplicated __Host- name is ambiguous too.
+    let a = migrated.jar[&host(ACCESS)].clone();
+    let cookie = format!("{0}={a}; {0}={a}", host(ACCESS));
+    let p = Browser::new(&app.url)
+        .request(Method::GET, "/api/me", &[("cookie", &cookie)], None)
+        .await;
+    assert_eq!(p.status, StatusCode::UNAUTHORIZED);
+    // Logout clears both generations of names.
+    migrated.logout().await;
+    assert!(
+        migrated.jar.keys().all(|k| !k.contains("cognito_")),
+        "{:?}",
+        migrated.jar
+    );
+}
+
 // ---- 5. Bounded work per request ----
 
 #[tokio::test]

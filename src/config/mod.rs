@@ -401,8 +401,9 @@ impl CognitoConfig {
     pub fn jwks_ttl(&self) -> Duration {
         self.jwks_ttl
     }
-    /// The naming scheme of the token cookies (`AWS_COGNITO_COOKIE_NAMES`). Validated here;
-    /// the cookie codec still uses the [`CookieNaming::Flask`] names.
+    /// The naming scheme of the token cookies (`AWS_COGNITO_COOKIE_NAMES`). With
+    /// [`CookieNaming::HostPrefixed`] the flask names are still read, and replaced at the next
+    /// write.
     pub fn cookie_naming(&self) -> CookieNaming {
         self.cookie_naming
     }

@@ -37,7 +37,7 @@ use tower_cookies::Cookies;
 
 pub use self::{login_state::LoginState, refresh_crypto::RefreshCrypto};
 
-use crate::config::{CognitoConfig, SameSite};
+use crate::config::{CognitoConfig, CookieNaming, SameSite};
 
 /// Name of the access-token cookie.
 pub const ACCESS_COOKIE: &str = "cognito_access_token";
@@ -45,6 +45,31 @@ pub const ACCESS_COOKIE: &str = "cognito_access_token";
 pub const ID_COOKIE: &str = "cognito_id_token";
 /// Name of the refresh-token cookie.
 pub const REFRESH_COOKIE: &str = "cognito_refresh_token";
+
+/// Which token a cookie holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TokenCookie {
+    /// The access token.
+    Access,
+    /// The ID token.
+    Id,
+    /// The (encrypted) refresh token.
+    Refresh,
+}
+
+impl TokenCookie {
+    const ALL: [TokenCookie; 3] = [TokenCookie::Access, TokenCookie::Id, TokenCookie::Refresh];
+
+    /// The cookie's name under `naming`.
+    pub fn name(self, naming: CookieNaming) -> &'static str {
+        match self {
+            TokenCookie::Access => naming.access(),
+            TokenCookie::Id => naming.id(),
+            TokenCookie::Refresh => naming.refresh(),
+        }
+    }
+}
 
 /// Most stale login-state cookies one response clears.
 pub const MAX_LOGIN_STATE_CLEARS: usize = 4;
@@ -88,6 +113,7 @@ impl std::fmt::Debug for StoredTokens {
 
 /// Reads and writes the auth cookies with the configured attributes.
 pub struct CookieCodec {
+    naming: CookieNaming,
     secure: bool,
     same_site: CSameSite,
     domain: Option<String>,
@@ -101,6 +127,7 @@ pub struct CookieCodec {
 impl std::fmt::Debug for CookieCodec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CookieCodec")
+            .field("naming", &self.naming)
             .field("secure", &self.secure)
             .field("same_site", &self.same_site)
             .field("domain", &self.domain)
@@ -117,6 +144,7 @@ impl CookieCodec {
         // 64 bytes is far below HKDF-SHA256's limit.
         let _ = hk.expand(b"login-state cookie v1", &mut okm);
         Self {
+            naming: config.cookie_naming(),
             secure: config.cookie_secure(),
             same_site: match config.cookie_samesite() {
                 SameSite::Lax => CSameSite::Lax,
@@ -154,6 +182,32 @@ impl CookieCodec {
             c = c.domain(d.clone());
         }
         c.build()
+    }
+
+    /// The name `kind` is written under, and the legacy (flask-cognito-lib) name still read
+    /// during a migration to `__Host-` names.
+    fn names(&self, kind: TokenCookie) -> (&'static str, Option<&'static str>) {
+        let name = kind.name(self.naming);
+        let legacy = kind.name(CookieNaming::Flask);
+        (name, (legacy != name).then_some(legacy))
+    }
+
+    /// Every name a token cookie may come under (current names first).
+    fn all_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        TokenCookie::ALL
+            .into_iter()
+            .flat_map(|k| {
+                let (name, legacy) = self.names(k);
+                [Some(name), legacy]
+            })
+            .flatten()
+    }
+
+    /// Reads a token cookie: its configured name, else (with `__Host-` names) the legacy one.
+    pub fn read_token(&self, jar: &Cookies, kind: TokenCookie) -> Option<String> {
+        let (name, legacy) = self.names(kind);
+        self.read(jar, name)
+            .or_else(|| legacy.and_then(|l| self.read(jar, l)))
     }
 
     /// Reads a (possibly chunked) cookie value.
@@ -213,18 +267,25 @@ impl CookieCodec {
         }
     }
 
+    /// Deletes a cookie and its chunks only if the request carries it (legacy names).
+    fn clear_if_present(&self, jar: &Cookies, name: &str) {
+        if jar.get(name).is_some() {
+            self.clear(jar, name);
+        }
+    }
+
     /// The tokens stored in the request's cookies. Unreadable values are absent.
     pub fn read_tokens(&self, jar: &Cookies) -> StoredTokens {
         StoredTokens {
-            access: self.read(jar, ACCESS_COOKIE),
-            id: self.read(jar, ID_COOKIE),
+            access: self.read_token(jar, TokenCookie::Access),
+            id: self.read_token(jar, TokenCookie::Id),
             refresh: self.read_refresh(jar),
         }
     }
 
     /// The refresh token, decrypted when encryption is on.
     pub fn read_refresh(&self, jar: &Cookies) -> Option<String> {
-        let raw = self.read(jar, REFRESH_COOKIE)?;
+        let raw = self.read_token(jar, TokenCookie::Refresh)?;
         if self.refresh_encrypted {
             self.refresh_crypto.decrypt(&raw)
         } else {
@@ -259,10 +320,11 @@ impl CookieCodec {
                     len: v.len(),
                 })
         };
+        let [access_name, id_name, refresh_name] = TokenCookie::ALL.map(|k| self.names(k).0);
         let checks = [
-            (ACCESS_COOKIE, Some(access)),
-            (ID_COOKIE, id),
-            (REFRESH_COOKIE, refresh.as_deref()),
+            (access_name, Some(access)),
+            (id_name, id),
+            (refresh_name, refresh.as_deref()),
         ];
         if let Some(e) = checks
             .iter()
@@ -271,13 +333,21 @@ impl CookieCodec {
             tracing::error!(error = %e, "tokens too large for cookies; none stored");
             return Err(e);
         }
-        self.write(jar, ACCESS_COOKIE, access, self.token_age)?;
+        self.write(jar, access_name, access, self.token_age)?;
         match id {
-            Some(id) => self.write(jar, ID_COOKIE, id, self.token_age)?,
-            None => self.clear(jar, ID_COOKIE),
+            Some(id) => self.write(jar, id_name, id, self.token_age)?,
+            None => self.clear(jar, id_name),
         }
         if let Some(r) = &refresh {
-            self.write(jar, REFRESH_COOKIE, r, self.refresh_age)?;
+            self.write(jar, refresh_name, r, self.refresh_age)?;
+        }
+        // A session migrated from the legacy names now lives under the new ones only.
+        for kind in TokenCookie::ALL {
+            if let (_, Some(legacy)) = self.names(kind) {
+                if kind != TokenCookie::Refresh || refresh.is_some() {
+                    self.clear_if_present(jar, legacy);
+                }
+            }
         }
         Ok(())
     }
@@ -285,26 +355,30 @@ impl CookieCodec {
     /// Whether the request carries any token cookie (access, ID or refresh): such a request is
     /// authenticated by cookies, so unsafe methods must pass the CSRF check.
     pub fn has_token_cookie(&self, jar: &Cookies) -> bool {
-        [ACCESS_COOKIE, ID_COOKIE, REFRESH_COOKIE]
-            .iter()
-            .any(|n| jar.get(n).is_some())
+        self.all_names().any(|n| jar.get(n).is_some())
     }
 
     /// Whether a token cookie name (or one of its chunks) appears more than once in the
     /// request's `Cookie` headers. One linear pass; nothing is allocated per cookie.
     pub fn is_ambiguous(&self, headers: &http::HeaderMap) -> bool {
-        const NAMES: [&str; 3] = [ACCESS_COOKIE, ID_COOKIE, REFRESH_COOKIE];
-        // Bit i*(MAX_CHUNKS+1)+k: name i, chunk k (0 = the base cookie).
+        let mut all = [""; 6];
+        let mut count = 0;
+        for n in self.all_names() {
+            all[count] = n;
+            count += 1;
+        }
+        let names = &all[..count];
+        // Bit i*(MAX_CHUNKS+1)+k: name i, chunk k (0 = the base cookie); 6 × 9 bits fit in 64.
         let mut seen: u64 = 0;
         for value in headers.get_all(http::header::COOKIE) {
             let bytes = value.as_bytes();
             for pair in bytes.split(|b| *b == b';') {
                 let name = pair.split(|b| *b == b'=').next().unwrap_or_default();
                 let name = name.trim_ascii();
-                let Some(i) = NAMES.iter().position(|n| name.starts_with(n.as_bytes())) else {
+                let Some(i) = names.iter().position(|n| name.starts_with(n.as_bytes())) else {
                     continue;
                 };
-                let rest = &name[NAMES[i].len()..];
+                let rest = &name[names[i].len()..];
                 let k = if rest.is_empty() {
                     0
                 } else {
@@ -331,8 +405,12 @@ impl CookieCodec {
 
     /// Deletes every auth cookie (tokens, chunks and pending logins).
     pub fn clear_all(&self, jar: &Cookies) {
-        for name in [ACCESS_COOKIE, ID_COOKIE, REFRESH_COOKIE] {
+        for kind in TokenCookie::ALL {
+            let (name, legacy) = self.names(kind);
             self.clear(jar, name);
+            if let Some(l) = legacy {
+                self.clear_if_present(jar, l);
+            }
         }
         self.clear_login_states(jar);
     }

@@ -20,7 +20,6 @@ use url::Url;
 
 use crate::{
     auth::CognitoAuth,
-    cookies::{ACCESS_COOKIE, ID_COOKIE},
     pages::{self, see_other},
     verify::{TokenClaims, VerifyError},
 };
@@ -75,7 +74,7 @@ async fn revoke_session(auth: &CognitoAuth, access: Option<&str>, id: Option<&st
                 now + MAX_ACCESS_TOKEN_LIFETIME_SECS + REVOCATION_MARGIN_SECS,
             ),
             Err(VerifyError::Expired { .. } | VerifyError::Revoked) => {}
-            Err(e) => tracing::debug!(error = %e, "{ACCESS_COOKIE} not revocable"),
+            Err(e) => tracing::debug!(error = %e, "access-token cookie not revocable"),
         }
     }
     if let Some(t) = id {
@@ -85,7 +84,7 @@ async fn revoke_session(auth: &CognitoAuth, access: Option<&str>, id: Option<&st
                     verifier.revocations().revoke(sid, until(v.exp(), v.iat()));
                 }
             }
-            Err(e) => tracing::debug!(error = %e, "{ID_COOKIE} not revocable"),
+            Err(e) => tracing::debug!(error = %e, "ID-token cookie not revocable"),
         }
     }
 }
