@@ -68,87 +68,71 @@ async fn load(url: &str, cookie: Option<&str>, total: usize, expect: u16) -> Loa
     }
 }
 
-/// A minimal HTTP/1.1 keep-alive GET client, so that the load tool itself costs little next
-/// to the servers measured (reconnects when the server closes, as gunicorn's sync workers do).
+/// A keep-alive HTTP/1.1 GET client on hyper's connection API (no pool, no redirects), so
+/// that the load tool itself costs little next to the servers measured; it reconnects when
+/// the server closes, as gunicorn's sync workers do.
 struct RawClient {
     addr: String,
-    request: Vec<u8>,
-    stream: Option<tokio::io::BufReader<tokio::net::TcpStream>>,
+    uri: http::Uri,
+    cookie: Option<http::HeaderValue>,
+    sender: Option<hyper::client::conn::http1::SendRequest<http_body_util::Empty<bytes::Bytes>>>,
 }
 
 impl RawClient {
     fn new(url: &str, cookie: Option<&str>) -> Self {
-        let u = url::Url::parse(url).unwrap();
-        let addr = format!("{}:{}", u.host_str().unwrap(), u.port().unwrap());
-        let path = match u.query() {
-            Some(q) => format!("{}?{q}", u.path()),
-            None => u.path().to_string(),
-        };
-        let cookie = cookie
-            .map(|c| format!("cookie: {c}\r\n"))
-            .unwrap_or_default();
-        let request = format!("GET {path} HTTP/1.1\r\nhost: {addr}\r\naccept: */*\r\n{cookie}\r\n")
-            .into_bytes();
+        let uri: http::Uri = url.parse().unwrap();
+        let addr = uri.authority().unwrap().to_string();
         Self {
             addr,
-            request,
-            stream: None,
+            uri,
+            cookie: cookie.map(|c| c.parse().unwrap()),
+            sender: None,
         }
     }
 
+    async fn connect(&mut self) -> std::io::Result<()> {
+        let stream = tokio::net::TcpStream::connect(&self.addr).await?;
+        stream.set_nodelay(true)?;
+        let (sender, conn) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+                .await
+                .map_err(std::io::Error::other)?;
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+        self.sender = Some(sender);
+        Ok(())
+    }
+
     async fn get(&mut self) -> std::io::Result<u16> {
-        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
-        if self.stream.is_none() {
-            let s = tokio::net::TcpStream::connect(&self.addr).await?;
-            s.set_nodelay(true)?;
-            self.stream = Some(tokio::io::BufReader::new(s));
+        use http_body_util::BodyExt;
+        let ready = match self.sender.as_mut() {
+            Some(s) => s.ready().await.is_ok(),
+            None => false,
+        };
+        if !ready {
+            self.connect().await?;
         }
-        let stream = self.stream.as_mut().unwrap();
-        stream.get_mut().write_all(&self.request).await?;
-        let mut line = String::new();
-        stream.read_line(&mut line).await?;
-        let status: u16 = line
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let (mut length, mut chunked, mut close) = (0usize, false, false);
-        loop {
-            line.clear();
-            if stream.read_line(&mut line).await? == 0 {
-                return Err(std::io::ErrorKind::UnexpectedEof.into());
-            }
-            let l = line.trim_end().to_ascii_lowercase();
-            if l.is_empty() {
-                break;
-            }
-            if let Some(v) = l.strip_prefix("content-length:") {
-                length = v.trim().parse().unwrap_or(0);
-            } else if l.starts_with("transfer-encoding:") && l.contains("chunked") {
-                chunked = true;
-            } else if l.starts_with("connection:") && l.contains("close") {
-                close = true;
-            }
+        let mut req = http::Request::get(self.uri.path_and_query().unwrap().as_str())
+            .header(http::header::HOST, &self.addr)
+            .header(http::header::ACCEPT, "*/*");
+        if let Some(c) = &self.cookie {
+            req = req.header(http::header::COOKIE, c);
         }
-        let mut body = vec![0u8; 0];
-        if chunked {
-            loop {
-                line.clear();
-                stream.read_line(&mut line).await?;
-                let size = usize::from_str_radix(line.trim(), 16).unwrap_or(0);
-                body.resize(size + 2, 0);
-                stream.read_exact(&mut body).await?;
-                if size == 0 {
-                    break;
-                }
+        let req = req.body(http_body_util::Empty::new()).unwrap();
+        let sender = self.sender.as_mut().unwrap();
+        let res = match sender.send_request(req).await {
+            Ok(r) => r,
+            Err(e) => {
+                self.sender = None;
+                return Err(std::io::Error::other(e));
             }
-        } else {
-            body.resize(length, 0);
-            stream.read_exact(&mut body).await?;
-        }
-        if close {
-            self.stream = None;
-        }
+        };
+        let status = res.status().as_u16();
+        res.into_body()
+            .collect()
+            .await
+            .map_err(std::io::Error::other)?;
         Ok(status)
     }
 }

@@ -32,9 +32,6 @@ pub struct TokenResponse {
     /// The refresh token (code grant; refresh grant only with rotation).
     #[serde(default)]
     pub refresh_token: Option<String>,
-    /// `Bearer`.
-    #[serde(default)]
-    pub token_type: Option<String>,
     /// Lifetime of the access token in seconds.
     #[serde(default)]
     pub expires_in: Option<i64>,
@@ -272,7 +269,6 @@ mod tests {
             access_token: "secret-access".into(),
             id_token: Some("secret-id".into()),
             refresh_token: Some("secret-refresh".into()),
-            token_type: None,
             expires_in: Some(3600),
         };
         let s = format!("{t:?}");

@@ -1,13 +1,5 @@
 //! The HTTP client used to talk to Cognito: timeouts, no redirects, capped bodies, and errors
 //! that say whether the IdP was slow, unreachable or answered badly.
-//!
-//! # Example
-//! ```
-//! use std::time::Duration;
-//! let client = leptos_cognito::http_client::build_client(Duration::from_secs(2), Duration::from_secs(5))
-//!     .expect("TLS backend available");
-//! # drop(client);
-//! ```
 
 use std::time::Duration;
 

@@ -24,7 +24,7 @@
 //! use leptos_cognito::jwks::JwksCache;
 //! let cache = Arc::new(JwksCache::new(
 //!     "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_x/.well-known/jwks.json".parse().unwrap(),
-//!     leptos_cognito::http_client::build_client(Duration::from_secs(2), Duration::from_secs(5)).unwrap(),
+//!     reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap(),
 //!     Duration::from_secs(10),
 //! ).with_ttl(Duration::from_secs(3600)));
 //! let key = cache.key("some-kid").await;

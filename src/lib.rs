@@ -82,7 +82,7 @@ mod auth;
 #[cfg(feature = "ssr")]
 pub mod clock;
 #[cfg(feature = "ssr")]
-pub mod cognito_client;
+mod cognito_client;
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
@@ -98,7 +98,7 @@ pub mod flows;
 #[cfg(feature = "ssr")]
 mod guard;
 #[cfg(feature = "ssr")]
-pub mod http_client;
+mod http_client;
 #[cfg(feature = "ssr")]
 pub mod jwks;
 #[cfg(feature = "ssr")]

@@ -10,7 +10,6 @@ use common::count;
 use leptos_cognito::{
     clock::Clock,
     dev_idp::{DevIdp, DevIdpOptions, TokenKind},
-    http_client::build_client,
     jwks::{JwksCache, JwksError},
     verify::{Expectations, TokenVerifier, VerifyError},
 };
@@ -32,7 +31,11 @@ async fn setup(leeway: u64) -> Setup {
     .unwrap();
     let jwks = Arc::new(JwksCache::new(
         idp.jwks_url().parse().unwrap(),
-        build_client(Duration::from_millis(500), Duration::from_millis(1500)).unwrap(),
+        reqwest::Client::builder()
+            .connect_timeout(Duration::from_millis(500))
+            .timeout(Duration::from_millis(1500))
+            .build()
+            .unwrap(),
         Duration::from_millis(1000),
     ));
     let verifier = Arc::new(TokenVerifier::new(
@@ -493,7 +496,11 @@ async fn jwks_fetch_is_bounded_in_time_and_size() {
     });
     let cache = Arc::new(JwksCache::new(
         format!("http://{addr}/jwks.json").parse().unwrap(),
-        build_client(Duration::from_millis(300), Duration::from_millis(700)).unwrap(),
+        reqwest::Client::builder()
+            .connect_timeout(Duration::from_millis(300))
+            .timeout(Duration::from_millis(700))
+            .build()
+            .unwrap(),
         Duration::from_secs(10),
     ));
     let started = std::time::Instant::now();
@@ -515,7 +522,11 @@ async fn jwks_fetch_is_bounded_in_time_and_size() {
     tokio::spawn(async move { axum::serve(big, app).await.unwrap() });
     let cache = Arc::new(JwksCache::new(
         format!("http://{addr}/jwks.json").parse().unwrap(),
-        build_client(Duration::from_millis(300), Duration::from_secs(2)).unwrap(),
+        reqwest::Client::builder()
+            .connect_timeout(Duration::from_millis(300))
+            .timeout(Duration::from_secs(2))
+            .build()
+            .unwrap(),
         Duration::from_secs(10),
     ));
     assert!(matches!(
@@ -545,7 +556,11 @@ async fn real_cognito(client_id: &str) -> (TokenVerifier, serde_json::Value) {
         Expectations::new(vectors["issuer"].as_str().unwrap(), client_id).clock(clock),
         Arc::new(JwksCache::new(
             format!("http://{addr}/jwks.json").parse().unwrap(),
-            build_client(Duration::from_secs(1), Duration::from_secs(2)).unwrap(),
+            reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(1))
+                .timeout(Duration::from_secs(2))
+                .build()
+                .unwrap(),
             Duration::from_secs(10),
         )),
     );

@@ -90,7 +90,7 @@ impl std::str::FromStr for SameSite {
     }
 }
 
-/// A secret that never prints itself.
+/// A secret that never prints itself, zeroed when dropped (`secrecy`'s `SecretString` inside).
 ///
 /// # Example
 /// ```
@@ -99,19 +99,27 @@ impl std::str::FromStr for SameSite {
 /// assert_eq!(format!("{s:?}"), "Secret(***)");
 /// assert_eq!(s.expose(), "hunter2");
 /// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+#[derive(Clone)]
+pub struct Secret(secrecy::SecretString);
 
 impl Secret {
     /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
+        Self(secrecy::SecretString::from(value.into()))
     }
     /// The secret value. Call only where it is sent or used as key material.
     pub fn expose(&self) -> &str {
-        &self.0
+        secrecy::ExposeSecret::expose_secret(&self.0)
     }
 }
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        subtle::ConstantTimeEq::ct_eq(self.expose().as_bytes(), other.expose().as_bytes()).into()
+    }
+}
+
+impl Eq for Secret {}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

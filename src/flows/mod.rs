@@ -7,6 +7,8 @@ pub mod login;
 pub mod logout;
 pub mod return_to;
 
+pub use crate::cognito_client::IdpError;
+
 use axum::{routing::get, Router};
 use tower_cookies::Cookies;
 

@@ -412,9 +412,9 @@ impl PeerIdp {
             .expect("node must be installed to run the peer IdP (oidc-provider)");
         let stdout = child.stdout.take().unwrap();
         let mut lines = tokio::io::BufReader::new(stdout).lines();
-        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+        let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
             .await
-            .expect("peer IdP did not start within 20 s")
+            .expect("peer IdP did not start within 60 s")
             .unwrap()
             .expect("peer IdP exited before printing its URL");
         let info: serde_json::Value =
