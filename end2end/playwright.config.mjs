@@ -10,6 +10,7 @@ const chromiumArgs = [
 export const DEMO = process.env.DEMO_URL ?? 'http://127.0.0.1:3000';
 export const PEER_DEMO = 'http://127.0.0.1:3100';
 export const PEER_IDP = 'http://127.0.0.1:3105';
+export const DISABLED_DEMO = 'http://127.0.0.1:3200';
 
 /** The release demo on `url`, with extra environment (none: the embedded dev IdP). */
 const demo = (url, env = {}) => ({
@@ -38,6 +39,8 @@ export default defineConfig({
   },
   webServer: process.env.DEMO_URL ? undefined : [
     demo('http://127.0.0.1:3000'),
+    // A third demo with authorization disabled: it must say so.
+    demo(DISABLED_DEMO, { AWS_COGNITO_DISABLED: 'true' }),
     // panva oidc-provider shaped like Cognito, and a second demo configured for it.
     {
       command: 'node server.mjs',
