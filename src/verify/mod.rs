@@ -1,7 +1,7 @@
 //! Token verification (SPEC §5): the heart of the library.
 //!
 //! For every token, in this order:
-//! 1. Size cap, exactly three base64url segments, JSON-object header ([`jwt`]).
+//! 1. Size cap (16 KiB), exactly three base64url segments, JSON-object header.
 //! 2. `alg` pinned to RS256 (`none`, HS*, RS512, PS256, … rejected); `crit` rejected;
 //!    `jku`/`x5u`/`jwk` ignored; a string `kid` required.
 //! 3. Key from the pool's JWKS by `kid` ([`crate::jwks::JwksCache`]), RS256 signature check.
@@ -55,7 +55,7 @@ use crate::{
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum VerifyError {
-    /// Larger than [`jwt::MAX_TOKEN_LEN`].
+    /// Larger than 16 KiB.
     #[error("token too large")]
     TooLarge,
     /// Not a well-formed JWT.
