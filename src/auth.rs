@@ -3,7 +3,9 @@
 //! the routes ([`CognitoAuth::routes`], in [`crate::flows`]) are mounted by the modules that own
 //! them.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
+
+use sha2::{Digest, Sha256};
 
 use crate::{
     clock::Clock,
@@ -12,8 +14,9 @@ use crate::{
     cookies::CookieCodec,
     http_client::build_client,
     jwks::JwksCache,
-    refresh::Refresher,
+    refresh::{Coordination, Refresher},
     revocation::RevocationList,
+    store::{self, MemoryStore, Revocation, SharedStore, StoreHandle},
     verify::{Expectations, TokenVerifier},
 };
 
@@ -27,6 +30,9 @@ pub enum SetupError {
     /// The HTTP client for Cognito could not be built.
     #[error("cannot build the HTTP client for Cognito: {0}")]
     HttpClient(String),
+    /// The shared store cannot be used (never shows its URL).
+    #[error("shared store: {0}")]
+    Store(String),
 }
 
 struct Inner {
@@ -35,7 +41,17 @@ struct Inner {
     client: CognitoClient,
     cookies: CookieCodec,
     refresher: Refresher,
+    store: Arc<StoreHandle>,
     clock: Clock,
+    sync: Option<tokio::task::AbortHandle>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(task) = &self.sync {
+            task.abort();
+        }
+    }
 }
 
 /// The library's shared parts: configuration, verifier (with its JWKS cache and revocation
@@ -79,6 +95,38 @@ impl CognitoAuth {
     /// # Errors
     /// [`SetupError::HttpClient`] when the HTTP client cannot be built.
     pub fn with_clock(config: CognitoConfig, clock: Clock) -> Result<Self, SetupError> {
+        Self::builder(config).clock(clock).build()
+    }
+
+    /// A builder, for a clock or a shared store of your own (another engine, or one
+    /// [`MemoryStore::shared`] for several instances in one process).
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use leptos_cognito::{CognitoAuth, config::CognitoConfig, store::MemoryStore};
+    /// # let config = CognitoConfig::builder().region("eu-west-1").user_pool_id("eu-west-1_abc")
+    /// #   .client_id("c").domain("https://auth.example.com").redirect_url("https://a.example/auth/callback")
+    /// #   .logout_url("https://a.example/").secret_key("0123456789abcdef0123456789abcdef").build().unwrap();
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let shared = Arc::new(MemoryStore::shared());
+    /// let a = CognitoAuth::builder(config.clone()).store(shared.clone()).build().unwrap();
+    /// let b = CognitoAuth::builder(config).store(shared).build().unwrap();
+    /// assert!(a.stats().store.shared && b.stats().store.shared);
+    /// # });
+    /// ```
+    pub fn builder(config: CognitoConfig) -> CognitoAuthBuilder {
+        CognitoAuthBuilder {
+            config,
+            clock: Clock::system(),
+            store: None,
+        }
+    }
+
+    fn assemble(
+        config: CognitoConfig,
+        clock: Clock,
+        store: Arc<dyn SharedStore>,
+    ) -> Result<Self, SetupError> {
         let http = build_client(config.http_connect_timeout(), config.http_timeout())
             .map_err(|e| SetupError::HttpClient(e.to_string()))?;
         let jwks = Arc::new(
@@ -103,14 +151,43 @@ impl CognitoAuth {
                  (sign-in still works). Never run a public deployment like this."
             );
         }
+        let store = Arc::new(StoreHandle::new(store, config.redis_timeout()));
+        let sync = if store.is_shared() {
+            if tokio::runtime::Handle::try_current().is_err() {
+                return Err(SetupError::Store(
+                    "a shared store needs a Tokio runtime: build CognitoAuth inside one".into(),
+                ));
+            }
+            tracing::info!(
+                engine = store.store().engine(),
+                "shared store on: refreshes and revocations are shared with the other replicas"
+            );
+            Some(store::spawn_sync(
+                store.clone(),
+                verifier.revocations().clone(),
+                clock.clone(),
+            ))
+        } else {
+            None
+        };
+        // Cognito's call and the verification of its answer (a JWKS fetch at worst).
+        let lock_ttl = config.http_timeout() * 2 + Duration::from_secs(1);
+        let coordination = Coordination {
+            store: store.clone(),
+            namespace: namespace(&config),
+            lock_ttl,
+            wait: config.http_timeout() + Duration::from_secs(1),
+        };
         Ok(Self {
             inner: Arc::new(Inner {
                 client: CognitoClient::new(&config, http),
                 cookies: CookieCodec::new(&config),
-                refresher: Refresher::new(clock.clone()),
+                refresher: Refresher::new(clock.clone(), coordination),
                 verifier,
+                store,
                 config,
                 clock,
+                sync,
             }),
         })
     }
@@ -146,6 +223,19 @@ impl CognitoAuth {
         &self.inner.clock
     }
 
+    /// Refuses the session `id` until `until` (Unix seconds) on this replica at once, and on
+    /// every replica through the shared store (kept for later if the store is unreachable).
+    pub(crate) async fn revoke_session(&self, id: &str, until: i64) {
+        self.inner.verifier.revocations().revoke(id, until);
+        let r = Revocation {
+            id: id.to_string(),
+            until,
+        };
+        if r.is_valid() {
+            self.inner.store.publish(r, self.inner.clock.now()).await;
+        }
+    }
+
     /// Counters for dashboards and tests.
     pub fn stats(&self) -> Stats {
         Stats {
@@ -153,7 +243,84 @@ impl CognitoAuth {
             jwks_fetches: self.inner.verifier.jwks().fetch_count(),
             cached_access_tokens: self.inner.verifier.cached_access_tokens(),
             revoked_sessions: self.inner.verifier.revocations().len(),
+            store: self.inner.store.stats(),
         }
+    }
+}
+
+/// The store's namespace: one per issuer and app client, so several apps can share a Redis.
+fn namespace(config: &CognitoConfig) -> String {
+    let digest = Sha256::digest(format!("{}\n{}", config.issuer(), config.client_id()));
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("leptos_cognito:{hex}")
+}
+
+/// Builds a [`CognitoAuth`] with a clock or a shared store of your own (see
+/// [`CognitoAuth::builder`]).
+#[must_use]
+pub struct CognitoAuthBuilder {
+    config: CognitoConfig,
+    clock: Clock,
+    store: Option<Arc<dyn SharedStore>>,
+}
+
+impl std::fmt::Debug for CognitoAuthBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CognitoAuthBuilder").finish_non_exhaustive()
+    }
+}
+
+impl CognitoAuthBuilder {
+    /// The clock (tests move it to expire tokens).
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The store shared with other replicas (default: Redis at `AWS_COGNITO_REDIS_URL` when
+    /// set, else a private in-memory one).
+    pub fn store(mut self, store: Arc<dyn SharedStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Builds the shared parts. With a shared store, call it inside a Tokio runtime: a
+    /// background task keeps the revocation list in step.
+    ///
+    /// # Errors
+    /// [`SetupError::HttpClient`], or [`SetupError::Store`] when the store cannot be used.
+    pub fn build(self) -> Result<CognitoAuth, SetupError> {
+        let store = match self.store {
+            Some(s) => s,
+            None => default_store(&self.config)?,
+        };
+        CognitoAuth::assemble(self.config, self.clock, store)
+    }
+}
+
+fn default_store(config: &CognitoConfig) -> Result<Arc<dyn SharedStore>, SetupError> {
+    let Some(url) = config.redis_url() else {
+        return Ok(Arc::new(MemoryStore::private()));
+    };
+    #[cfg(feature = "redis")]
+    {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(SetupError::Store(
+                "AWS_COGNITO_REDIS_URL needs a Tokio runtime: build CognitoAuth inside one".into(),
+            ));
+        }
+        let store =
+            store::RedisStore::open(url.expose(), &namespace(config), config.redis_timeout())
+                .map_err(|e| SetupError::Store(e.to_string()))?;
+        Ok(Arc::new(store))
+    }
+    #[cfg(not(feature = "redis"))]
+    {
+        let _ = url;
+        Err(SetupError::Store(
+            "AWS_COGNITO_REDIS_URL is set but leptos_cognito was built without its `redis` feature"
+                .into(),
+        ))
     }
 }
 
@@ -169,4 +336,6 @@ pub struct Stats {
     pub cached_access_tokens: usize,
     /// Sessions on the revocation list.
     pub revoked_sessions: usize,
+    /// The shared store.
+    pub store: store::StoreStats,
 }

@@ -66,8 +66,9 @@
 //! # }
 //! ```
 //!
-//! Features: `ssr` (server side), `hydrate` (browser side), `dev-idp` (the embedded
-//! Cognito-compatible identity provider for development and tests).
+//! Features: `ssr` (server side), `hydrate` (browser side), `redis` (the shared store for
+//! several replicas, [`store`]), `dev-idp` (the embedded Cognito-compatible identity provider
+//! for development and tests).
 #![deny(missing_docs)]
 
 mod components;
@@ -116,6 +117,8 @@ pub mod revocation;
 #[cfg(feature = "ssr")]
 mod session;
 #[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
 pub mod verify;
 
 pub use components::{
@@ -130,7 +133,7 @@ pub use user::CognitoUser;
 
 #[cfg(feature = "ssr")]
 pub use {
-    auth::{CognitoAuth, SetupError, Stats},
+    auth::{CognitoAuth, CognitoAuthBuilder, SetupError, Stats},
     config::CognitoConfig,
     guard::{require, Authorized, RequireLayer, RequireService},
     middleware::{CognitoLayer, CognitoService},

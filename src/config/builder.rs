@@ -121,6 +121,8 @@ pub struct CognitoConfigBuilder {
     pub(super) jwks_cooldown: Option<Duration>,
     pub(super) jwks_ttl: Option<Duration>,
     pub(super) allowed_origins: Option<Vec<String>>,
+    pub(super) redis_url: Option<Secret>,
+    pub(super) redis_timeout: Option<Duration>,
     pub(super) authorize_params: AuthorizeParams,
     pub(super) dev_mode: bool,
     /// Values that could not be parsed (from [`with_vars`](Self::with_vars)), reported by
@@ -281,6 +283,27 @@ impl CognitoConfigBuilder {
         self
     }
 
+    /// `AWS_COGNITO_REDIS_URL`: the store shared by several replicas (`redis://` or
+    /// `rediss://`, with optional credentials and database). Kept as a secret: it may hold a
+    /// password. Needs the `redis` feature.
+    ///
+    /// ```
+    /// # use leptos_cognito::config::CognitoConfig;
+    /// let b = CognitoConfig::builder().redis_url("redis://127.0.0.1:6379/0");
+    /// # let _ = b;
+    /// ```
+    pub fn redis_url(mut self, value: impl Into<String>) -> Self {
+        self.forget_problems(vars::AWS_COGNITO_REDIS_URL);
+        self.redis_url = Some(Secret::new(value));
+        self
+    }
+
+    setter! {
+        /// `AWS_COGNITO_REDIS_TIMEOUT_MS`: timeout of one call to the shared store (default
+        /// 250 ms, non-zero).
+        redis_timeout: Duration => AWS_COGNITO_REDIS_TIMEOUT_MS
+    }
+
     url_setter! {
         /// `AWS_COGNITO_ISSUER`: the expected `iss` (default: Cognito's, from region and pool).
         issuer => AWS_COGNITO_ISSUER
@@ -423,6 +446,8 @@ impl CognitoConfigBuilder {
                 AWS_COGNITO_JWKS_TTL_SECONDS => self.jwks_ttl.is_some(),
                 AWS_COGNITO_ALLOWED_ORIGINS => self.allowed_origins.is_some(),
                 AWS_COGNITO_COOKIE_NAMES => self.cookie_naming.is_some(),
+                AWS_COGNITO_REDIS_URL => self.redis_url.is_some(),
+                AWS_COGNITO_REDIS_TIMEOUT_MS => self.redis_timeout.is_some(),
                 _ => false,
             }
     }

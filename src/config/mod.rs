@@ -299,6 +299,8 @@ pub struct CognitoConfig {
     jwks_cooldown: Duration,
     jwks_ttl: Duration,
     allowed_origins: Vec<String>,
+    redis_url: Option<Secret>,
+    redis_timeout: Duration,
     dev_mode: bool,
 }
 
@@ -391,6 +393,14 @@ impl CognitoConfig {
     /// Extra authorize parameters from configuration.
     pub fn authorize_params(&self) -> &AuthorizeParams {
         &self.authorize_params
+    }
+    /// `AWS_COGNITO_REDIS_URL`: the store shared by several replicas, when configured.
+    pub fn redis_url(&self) -> Option<&Secret> {
+        self.redis_url.as_ref()
+    }
+    /// `AWS_COGNITO_REDIS_TIMEOUT_MS`: timeout of one call to the shared store.
+    pub fn redis_timeout(&self) -> Duration {
+        self.redis_timeout
     }
     /// Total timeout of one call to Cognito (`AWS_COGNITO_HTTP_TIMEOUT_MS`, default 5 s).
     pub fn http_timeout(&self) -> Duration {

@@ -39,6 +39,7 @@ const DEFAULT_REFRESH_COOKIE_AGE: Duration = Duration::from_secs(86_400);
 const DEFAULT_HTTP_TIMEOUT: Duration = Duration::from_millis(5_000);
 const DEFAULT_JWKS_COOLDOWN: Duration = Duration::from_millis(10_000);
 const DEFAULT_JWKS_TTL: Duration = Duration::from_secs(3_600);
+const DEFAULT_REDIS_TIMEOUT: Duration = Duration::from_millis(250);
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The problems found so far.
@@ -92,10 +93,13 @@ pub(super) fn build(b: CognitoConfigBuilder) -> Result<CognitoConfig, ConfigErro
     let http_timeout = b.http_timeout.unwrap_or(DEFAULT_HTTP_TIMEOUT);
     let jwks_cooldown = b.jwks_cooldown.unwrap_or(DEFAULT_JWKS_COOLDOWN);
     let jwks_ttl = b.jwks_ttl.unwrap_or(DEFAULT_JWKS_TTL);
+    let redis_timeout = b.redis_timeout.unwrap_or(DEFAULT_REDIS_TIMEOUT);
+    let redis_url = redis_url_is_redis(&mut p, b.redis_url);
     for (var, d) in [
         (vars::AWS_COGNITO_HTTP_TIMEOUT_MS, http_timeout),
         (vars::AWS_COGNITO_JWKS_COOLDOWN_MS, jwks_cooldown),
         (vars::AWS_COGNITO_JWKS_TTL_SECONDS, jwks_ttl),
+        (vars::AWS_COGNITO_REDIS_TIMEOUT_MS, redis_timeout),
     ] {
         duration_is_non_zero(&mut p, var, d);
     }
@@ -222,6 +226,8 @@ pub(super) fn build(b: CognitoConfigBuilder) -> Result<CognitoConfig, ConfigErro
         jwks_cooldown,
         jwks_ttl,
         allowed_origins: all_origins,
+        redis_url,
+        redis_timeout,
         dev_mode: dev,
     })
 }
@@ -368,6 +374,22 @@ fn host_prefixed_cookies_need_secure_and_no_domain(
                 vars::AWS_COGNITO_COOKIE_DOMAIN
             ),
         );
+    }
+}
+
+/// The shared store's URL is `redis://` or `rediss://` with a host. The text is never repeated
+/// in the message: it may hold a password.
+fn redis_url_is_redis(p: &mut Problems, url: Option<Secret>) -> Option<Secret> {
+    let url = url.filter(|u| !u.expose().trim().is_empty())?;
+    match Url::parse(url.expose().trim()) {
+        Ok(u) if matches!(u.scheme(), "redis" | "rediss") && u.host().is_some() => Some(url),
+        _ => {
+            p.push(
+                vars::AWS_COGNITO_REDIS_URL,
+                "is not a redis://host[:port][/db] or rediss://… URL (value not shown: it may hold a password)",
+            );
+            None
+        }
     }
 }
 

@@ -68,6 +68,10 @@ pub const AWS_COGNITO_JWKS_TTL_SECONDS: &str = "AWS_COGNITO_JWKS_TTL_SECONDS";
 pub const AWS_COGNITO_ALLOWED_ORIGINS: &str = "AWS_COGNITO_ALLOWED_ORIGINS";
 /// `AWS_COGNITO_COOKIE_NAMES`: Cookie naming scheme: `flask` (default, `cognito_access_token`, …) or `host` (`__Host-cognito_access_token`, …).
 pub const AWS_COGNITO_COOKIE_NAMES: &str = "AWS_COGNITO_COOKIE_NAMES";
+/// `AWS_COGNITO_REDIS_URL`: `redis://` or `rediss://` URL (optional credentials and database) of the store shared by several replicas; unset, everything stays in the process.
+pub const AWS_COGNITO_REDIS_URL: &str = "AWS_COGNITO_REDIS_URL";
+/// `AWS_COGNITO_REDIS_TIMEOUT_MS`: Timeout of one call to the shared store (default 250 ms, non-zero); past it the call is given up and the replica runs on its own.
+pub const AWS_COGNITO_REDIS_TIMEOUT_MS: &str = "AWS_COGNITO_REDIS_TIMEOUT_MS";
 
 /// Every variable the library reads.
 pub const VARIABLES: &[&str] = &[
@@ -100,6 +104,8 @@ pub const VARIABLES: &[&str] = &[
     AWS_COGNITO_JWKS_TTL_SECONDS,
     AWS_COGNITO_ALLOWED_ORIGINS,
     AWS_COGNITO_COOKIE_NAMES,
+    AWS_COGNITO_REDIS_URL,
+    AWS_COGNITO_REDIS_TIMEOUT_MS,
 ];
 
 /// The variables that describe the identity provider itself (region, pool, client, its URLs

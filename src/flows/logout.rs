@@ -4,7 +4,8 @@
 //!    ([`crate::csrf`]).
 //! 2. The session (`origin_jti`, else `jti`, of the access and ID tokens) goes on the
 //!    revocation list: copies of its tokens are refused by this process, as cookies and as
-//!    bearer tokens, until they (and any token a refresh in flight could mint) expire.
+//!    bearer tokens, until they (and any token a refresh in flight could mint) expire; with a
+//!    shared store, by every replica too.
 //! 3. The refresh token is revoked at `/oauth2/revoke` (Basic auth for confidential clients,
 //!    `client_id` in the body for public ones); a failed revoke still logs out locally.
 //! 4. Every auth cookie (and chunk, and a few pending logins) is deleted with the attributes
@@ -36,7 +37,7 @@ pub async fn sign_out(auth: &CognitoAuth, jar: &Cookies) -> Url {
     let tokens = codec.read_tokens(jar);
     revoke_session(auth, tokens.access.as_deref(), tokens.id.as_deref()).await;
     if let Some(refresh) = &tokens.refresh {
-        auth.refresher().forget(refresh);
+        auth.refresher().forget(refresh).await;
         if let Err(e) = auth.client().revoke(refresh).await {
             tracing::warn!(error = %e, "refresh-token revocation failed; logging out locally anyway");
         }
@@ -61,7 +62,7 @@ async fn revoke_session(auth: &CognitoAuth, access: Option<&str>, id: Option<&st
         match verifier.verify_access(t).await {
             Ok(v) => {
                 if let Some(sid) = v.session_id() {
-                    verifier.revocations().revoke(sid, until(v.exp(), v.iat()));
+                    auth.revoke_session(sid, until(v.exp(), v.iat())).await;
                 }
             }
             // A refresh in flight may still mint tokens of this session: refuse them for as
@@ -69,10 +70,13 @@ async fn revoke_session(auth: &CognitoAuth, access: Option<&str>, id: Option<&st
             Err(VerifyError::Expired {
                 session_id: Some(sid),
                 ..
-            }) => verifier.revocations().revoke(
-                &sid,
-                now + MAX_ACCESS_TOKEN_LIFETIME_SECS + REVOCATION_MARGIN_SECS,
-            ),
+            }) => {
+                auth.revoke_session(
+                    &sid,
+                    now + MAX_ACCESS_TOKEN_LIFETIME_SECS + REVOCATION_MARGIN_SECS,
+                )
+                .await
+            }
             Err(VerifyError::Expired { .. } | VerifyError::Revoked) => {}
             Err(e) => tracing::debug!(error = %e, "access-token cookie not revocable"),
         }
@@ -81,7 +85,7 @@ async fn revoke_session(auth: &CognitoAuth, access: Option<&str>, id: Option<&st
         match verifier.verify_id(t, None).await {
             Ok(v) => {
                 if let Some(sid) = v.session_id() {
-                    verifier.revocations().revoke(sid, until(v.exp(), v.iat()));
+                    auth.revoke_session(sid, until(v.exp(), v.iat())).await;
                 }
             }
             Err(e) => tracing::debug!(error = %e, "ID-token cookie not revocable"),

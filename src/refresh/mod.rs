@@ -14,7 +14,13 @@
 //!    our own configuration (`invalid_client`, `unauthorized_client`, …), which are logged as
 //!    configuration errors ([`RefreshError::Unavailable`]).
 //!
+//! 5. With a shared store ([`crate::store`]) the single flight spans replicas
+//!    ([`shared`]): one replica calls Cognito, the others wait for its sealed result.
+//!
 //! The reuse window runs on the injectable [`Clock`], so tests move time instead of sleeping.
+
+mod sealed;
+mod shared;
 
 use std::{
     collections::HashMap,
@@ -30,7 +36,8 @@ use tokio::sync::OnceCell;
 
 use crate::{
     clock::Clock,
-    cognito_client::{CognitoClient, IdpError},
+    cognito_client::{CognitoClient, IdpError, TokenResponse},
+    store::StoreHandle,
     verify::{AccessClaims, IdClaims, TokenVerifier, Verified, VerifyError},
 };
 
@@ -108,11 +115,25 @@ pub enum RefreshMode {
     Force,
 }
 
+/// How replicas coordinate a refresh through the shared store.
+#[derive(Debug, Clone)]
+pub(crate) struct Coordination {
+    /// The store (a private one coordinates nothing).
+    pub(crate) store: Arc<StoreHandle>,
+    /// The app's namespace (salts the session keys).
+    pub(crate) namespace: String,
+    /// How long the replica calling Cognito holds the lock (then another may take over).
+    pub(crate) lock_ttl: Duration,
+    /// How long the others wait for its result before answering 503.
+    pub(crate) wait: Duration,
+}
+
 /// Coordinates refreshes: one token-endpoint call per refresh token at a time.
 pub struct Refresher {
     flights: Mutex<HashMap<[u8; 32], Flight>>,
     calls: AtomicU64,
     clock: Clock,
+    coordination: Coordination,
 }
 
 impl std::fmt::Debug for Refresher {
@@ -128,12 +149,13 @@ fn key_of(refresh_token: &str) -> [u8; 32] {
 }
 
 impl Refresher {
-    /// A coordinator reading time from `clock`.
-    pub fn new(clock: Clock) -> Self {
+    /// A coordinator reading time from `clock`, sharing refreshes through `coordination`.
+    pub(crate) fn new(clock: Clock, coordination: Coordination) -> Self {
         Self {
             flights: Mutex::new(HashMap::new()),
             calls: AtomicU64::new(0),
             clock,
+            coordination,
         }
     }
 
@@ -142,11 +164,13 @@ impl Refresher {
         self.calls.load(Ordering::Relaxed)
     }
 
-    /// Drops any remembered result for this refresh token (at logout).
-    pub fn forget(&self, refresh_token: &str) {
+    /// Drops any remembered result for this refresh token (at logout), here and in the
+    /// shared store.
+    pub async fn forget(&self, refresh_token: &str) {
         if let Ok(mut m) = self.flights.lock() {
             m.remove(&key_of(refresh_token));
         }
+        shared::forget(&self.coordination, refresh_token).await;
     }
 
     /// Refreshes with `refresh_token`, sharing the call with concurrent requests. The new
@@ -185,8 +209,9 @@ impl Refresher {
         };
         let outcome = cell
             .get_or_init(|| async {
-                self.calls.fetch_add(1, Ordering::Relaxed);
-                perform(client, verifier, refresh_token).await.map(Arc::new)
+                self.across_replicas(client, verifier, refresh_token, mode)
+                    .await
+                    .map(Arc::new)
             })
             .await
             .clone();
@@ -212,14 +237,27 @@ impl Refresher {
         }
         Ok(refreshed)
     }
+
+    /// Calls the token endpoint (counted) and verifies the answer.
+    async fn call_cognito(
+        &self,
+        client: &CognitoClient,
+        verifier: &TokenVerifier,
+        refresh_token: &str,
+    ) -> Result<Refreshed, RefreshError> {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        let tokens = call_token_endpoint(client, refresh_token).await?;
+        let refreshed = verified(verifier, tokens, refresh_token).await?;
+        tracing::info!(rotated = refreshed.rotated, "session refreshed");
+        Ok(refreshed)
+    }
 }
 
-async fn perform(
+async fn call_token_endpoint(
     client: &CognitoClient,
-    verifier: &TokenVerifier,
     refresh_token: &str,
-) -> Result<Refreshed, RefreshError> {
-    let tokens = client.refresh(refresh_token).await.map_err(|e| {
+) -> Result<TokenResponse, RefreshError> {
+    client.refresh(refresh_token).await.map_err(|e| {
         if e.is_invalid_grant() {
             RefreshError::Rejected(e)
         } else {
@@ -228,7 +266,15 @@ async fn perform(
             }
             RefreshError::Unavailable(e)
         }
-    })?;
+    })
+}
+
+/// Verifies tokens minted for a refresh of `refresh_token` (by this replica or another one).
+async fn verified(
+    verifier: &TokenVerifier,
+    tokens: TokenResponse,
+    refresh_token: &str,
+) -> Result<Refreshed, RefreshError> {
     let access = verifier
         .verify_access_uncached(&tokens.access_token)
         .await
@@ -250,7 +296,6 @@ async fn perform(
         .refresh_token
         .as_deref()
         .is_some_and(|r| r != refresh_token);
-    tracing::info!(rotated, "session refreshed");
     Ok(Refreshed {
         refresh_token: tokens
             .refresh_token
