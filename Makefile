@@ -2,6 +2,7 @@
 #   make demo   build and serve the demo on the embedded dev IdP (http://127.0.0.1:3000)
 #   make test   fmt check, clippy, unit + integration + doc tests, browser tests (Chromium)
 #   make bench  benchmarks (see BENCHMARKS.md)
+#   make demo-replicas  two demo replicas sharing a redis-server behind one load balancer
 
 SHELL := /bin/bash
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
@@ -10,7 +11,7 @@ export CARGO_TERM_COLOR ?= never
 
 FUZZ_SECONDS ?= 30
 
-.PHONY: demo test tools tools-browser fmt-check clippy cycles unit fuzz e2e build-release bench
+.PHONY: demo demo-replicas test tools tools-browser fmt-check clippy cycles unit fuzz e2e build-release bench
 
 tools:
 	@scripts/install-tools.sh
@@ -21,11 +22,15 @@ tools-browser:
 demo: tools
 	cargo leptos serve --release
 
+demo-replicas: tools
+	scripts/demo-replicas.sh
+
 fmt-check:
 	cargo fmt --all -- --check
 
 clippy:
-	cargo clippy --all-targets --features dev-idp -- -D warnings
+	cargo clippy --all-targets --features dev-idp,redis -- -D warnings
+	cargo clippy --lib --features ssr -- -D warnings
 	cargo clippy -p leptos_cognito_demo --all-targets --features ssr -- -D warnings
 	cargo clippy -p leptos_cognito_demo --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
@@ -36,7 +41,7 @@ cycles:
 	else echo "module-cycles tool not found: skipped"; fi
 
 unit:
-	cargo test --features dev-idp
+	cargo test --features dev-idp,redis
 	cargo test -p leptos_cognito_demo --features ssr
 
 # Bounded fuzzing of the token and cookie parsers and of the return-path sanitiser

@@ -336,6 +336,9 @@ async fn main() {
     app.clock.advance(-120);
     app.idp.set_lifetimes(3600, 3600);
 
+    // ---- Two replicas sharing a redis-server ----
+    replicas_comparison(&app, &cookies).await;
+
     // ---- Against flask-cognito-lib ----
     match std::env::var("BENCH_FLASK_PYTHON") {
         Ok(python) => flask_comparison(&python, &app, &protected, &cookies).await,
@@ -347,6 +350,140 @@ async fn main() {
         Ok(bin) => ssr_comparison(&bin).await,
         Err(_) => note("SSR figure skipped: BENCH_DEMO_BIN not set (run scripts/bench.sh)"),
     }
+}
+
+/// Two replicas on one dev IdP sharing a real redis-server (started here on a free loopback
+/// port, stopped at the end): the protected/unprotected ratio with the store configured, the
+/// store calls made by steady-state requests (counted), and refresh calls after expiry when 100
+/// concurrent requests are split over both replicas.
+async fn replicas_comparison(app: &TestApp, cookies: &str) {
+    if std::process::Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        note("replica figures skipped: redis-server is not installed (make tools installs it)");
+        return;
+    }
+    let port = free_port();
+    let mut redis = tokio::process::Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("redis-server starts");
+    let redis_url = format!("redis://127.0.0.1:{port}/0");
+    let config = app
+        .idp
+        .app_config("http://127.0.0.1:1")
+        .secret_key(common::SECRET)
+        .refresh_flow_enabled(true)
+        .redis_url(&redis_url)
+        .build()
+        .expect("config");
+    let mut urls = Vec::new();
+    let mut auths = Vec::new();
+    let mut stops = Vec::new();
+    for _ in 0..2 {
+        let auth = leptos_cognito::CognitoAuth::with_clock(config.clone(), app.clock.clone())
+            .expect("replica");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        urls.push(format!("http://{}", listener.local_addr().unwrap()));
+        let routes = common::app_routes(&auth)
+            .route("/bench/open", get(open))
+            .route(
+                "/bench/protected",
+                get(me).route_layer(RequireLayer::api(Policy::signed_in())),
+            )
+            .layer(auth.layer());
+        stops.push(common::serve(listener, routes));
+        auths.push(auth);
+    }
+    for _ in 0..100 {
+        if auths
+            .iter()
+            .all(|a| !a.stats().store.degraded && a.stats().store.round_trips > 0)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let protected = format!("{}/bench/protected", urls[0]);
+    let open_url = format!("{}/bench/open", urls[0]);
+    let _ = load(&protected, Some(cookies), 2_000, 200).await;
+    let calls_before = auths[0].stats().store.request_calls;
+    let (mut best_p, mut best_o) = (0.0f64, 0.0f64);
+    let mut requests = 2_000u64;
+    for _ in 0..3 {
+        let o = load(&open_url, Some(cookies), 20_000, 200).await;
+        let p = load(&protected, Some(cookies), 20_000, 200).await;
+        assert_eq!(o.errors + p.errors, 0, "load errors");
+        best_o = best_o.max(o.rps);
+        best_p = best_p.max(p.rps);
+        requests += 20_000;
+    }
+    let calls = auths[0].stats().store.request_calls - calls_before;
+    figure(
+        "with Redis configured: protected vs unprotected (req/s)",
+        best_p,
+        best_o,
+        best_p / best_o,
+        ">= 0.90",
+    );
+    figure(
+        "with Redis: store calls per steady-state request",
+        calls as f64 / requests as f64,
+        0.0,
+        calls as f64,
+        "0",
+    );
+
+    app.idp.set_lifetimes(60, 60);
+    let mut b = app.browser();
+    b.sign_in("alice", "alice-password", "/").await;
+    app.clock.advance(120);
+    let before = count(&app.idp.counters().refreshes);
+    let session = cookie_header(&b);
+    let client = reqwest::Client::new();
+    let mut tasks = Vec::new();
+    for i in 0..100 {
+        let url = format!("{}/bench/protected", urls[i % 2]);
+        let (client, c) = (client.clone(), session.clone());
+        tasks.push(tokio::spawn(async move {
+            client
+                .get(url)
+                .header("cookie", c)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 200);
+    }
+    let refreshes = count(&app.idp.counters().refreshes) - before;
+    figure(
+        "two replicas + Redis: refresh calls, 100 concurrent requests after expiry",
+        refreshes as f64,
+        1.0,
+        refreshes as f64,
+        "== 1",
+    );
+    app.clock.advance(-120);
+    app.idp.set_lifetimes(3600, 3600);
+    note("replica figures: two in-process replicas on one dev IdP sharing a redis-server on a free loopback port; requests alternate between them");
+    drop(stops);
+    let _ = redis.kill().await;
 }
 
 fn rand_suffix() -> u64 {

@@ -21,7 +21,7 @@ cargo bench --features dev-idp --bench verify -- --noplot >"$out/verify.log" 2>&
 
 echo "== HTTP figures (load driver)"
 BENCH_FLASK_PYTHON="$PWD/target/bench-venv/bin/python" BENCH_DEMO_BIN="$PWD/target/release/leptos_cognito_demo" \
-  cargo bench --features dev-idp --bench load >"$out/load.log" 2>&1 || { tail -30 "$out/load.log"; exit 1; }
+  cargo bench --features dev-idp,redis --bench load >"$out/load.log" 2>&1 || { tail -30 "$out/load.log"; exit 1; }
 
 echo "== browser cost (wasm)"
 if ! command -v twiggy >/dev/null 2>&1; then

@@ -53,10 +53,15 @@ if [[ -f tests/peer-idp/package-lock.json ]] && [[ ! -d tests/peer-idp/node_modu
   (cd tests/peer-idp && npm ci --no-audit --no-fund)
 fi
 
-if [[ $want_browser == 1 ]] && ! command -v chromium >/dev/null 2>&1; then
-  log "installing Debian's chromium"
+# Debian packages: chromium (browser tests) and redis-server (shared-store tests and
+# `make demo-replicas`). One apt-get update for both.
+apt_wanted=()
+if [[ $want_browser == 1 ]] && ! command -v chromium >/dev/null 2>&1; then apt_wanted+=(chromium); fi
+if ! command -v redis-server >/dev/null 2>&1; then apt_wanted+=(redis-server); fi
+if (( ${#apt_wanted[@]} )); then
+  log "installing Debian's ${apt_wanted[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq chromium >/dev/null
+  apt-get install -y -qq "${apt_wanted[@]}" >/dev/null
 fi
 log "tools ready"

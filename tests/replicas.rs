@@ -732,15 +732,14 @@ async fn garbage_on_the_revocation_channel_is_ignored() {
 async fn the_redis_url_is_a_secret_and_is_checked() {
     let redis = Redis::stopped();
     let b = || {
-        let idp_like = CognitoConfig::builder()
+        CognitoConfig::builder()
             .region("eu-west-1")
             .user_pool_id("eu-west-1_abc")
             .client_id("c")
             .domain("https://auth.example.com")
             .redirect_url("https://a.example/auth/callback")
             .logout_url("https://a.example/")
-            .secret_key("0123456789abcdef0123456789abcdef");
-        idp_like
+            .secret_key("0123456789abcdef0123456789abcdef")
     };
     let c = b()
         .redis_url(format!(

@@ -8,7 +8,7 @@ use crate::{
     auth::CognitoAuth,
     config::{
         parse_bool,
-        vars::{AWS_COGNITO_USER_POOL_ID, IDP_VARIABLES},
+        vars::{self, AWS_COGNITO_USER_POOL_ID, IDP_VARIABLES},
         CognitoConfig,
     },
 };
@@ -27,7 +27,9 @@ pub const DEV_IDP_ADDR_VARIABLE: &str = "DEV_IDP_ADDR";
 ///    a startup error, never an app whose admin password is in the README.
 ///
 /// In dev-IdP mode the refresh flow is on, a missing `SECRET_KEY` is generated, and the
-/// non-IdP variables of `vars` (cookie ages, scopes, …) still apply.
+/// non-IdP variables of `vars` (cookie ages, scopes, the shared store, …) still apply, and so
+/// do `AWS_COGNITO_REDIRECT_URL` / `AWS_COGNITO_LOGOUT_URL` when the app is reached through a
+/// proxy (their origins are registered with the dev IdP).
 ///
 /// # Errors
 /// A message naming what is wrong (configuration problems, the dev IdP refused on a public
@@ -82,10 +84,23 @@ pub async fn cognito_or_dev_idp(
     } else {
         site
     };
+    // Behind a proxy or load balancer the public URLs are given (`make demo-replicas`): use
+    // them, and let the dev IdP accept their origins.
+    let public: HashMap<String, String> =
+        [vars::AWS_COGNITO_REDIRECT_URL, vars::AWS_COGNITO_LOGOUT_URL]
+            .into_iter()
+            .filter_map(|k| {
+                let v = vars.get(k)?.trim();
+                let origin = url::Url::parse(v).ok()?.origin().ascii_serialization();
+                idp.register_app(&origin);
+                Some((k.to_string(), v.to_string()))
+            })
+            .collect();
     let config = idp
         .app_config(&format!("http://{host}"))
         .refresh_flow_enabled(true)
         .with_vars(&vars, IDP_VARIABLES)
+        .with_vars(&public, &[])
         .dev_mode(true)
         .build()
         .map_err(|e| e.to_string())?;

@@ -198,7 +198,7 @@ impl SharedStore for MemoryStore {
                 until: *until,
             })
             .collect();
-        v.sort_by(|a, b| b.until.cmp(&a.until));
+        v.sort_by_key(|r| std::cmp::Reverse(r.until));
         v.truncate(limit);
         ready(Ok(v))
     }
