@@ -58,8 +58,9 @@ impl AuthSnapshot {
 }
 
 /// The snapshot of the current request (server side). Outside a request (route-list
-/// generation) it is [`AuthSnapshot::SignedOut`]; inside a request that the layer did not see,
-/// the error is logged and the response becomes a 500.
+/// generation, which renders on a request no axum router saw) it is
+/// [`AuthSnapshot::SignedOut`]; inside a request that the layer did not see, the error is
+/// logged and the response becomes a 500.
 #[cfg(feature = "ssr")]
 pub(crate) fn server_snapshot() -> AuthSnapshot {
     use leptos::prelude::use_context;
@@ -71,6 +72,16 @@ pub(crate) fn server_snapshot() -> AuthSnapshot {
     };
     let state = match crate::session::state_of(&parts.extensions) {
         Ok(s) => s,
+        // Route-list generation renders the app on a made-up request that no axum router saw:
+        // nothing to report.
+        Err(_)
+            if parts
+                .extensions
+                .get::<axum::extract::OriginalUri>()
+                .is_none() =>
+        {
+            return AuthSnapshot::SignedOut;
+        }
         Err(rejection) => {
             tracing::error!(error = %rejection, "rendering without the auth layer");
             if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {

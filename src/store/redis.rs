@@ -31,11 +31,12 @@ use super::{Claim, Revocation, RevocationStream, SharedStore, StoreError, StoreF
 /// Most revocations kept in the sorted set (the latest-expiring win).
 const MAX_REVOCATIONS: usize = 100_000;
 
-/// Returns the outcome if asked for and present, else takes the lock if free.
+/// Returns the outcome if asked for and present (and of a sane size: tokens are a few KB),
+/// else takes the lock if free.
 const CLAIM: &str = r"
 if ARGV[3] == '1' then
   local o = redis.call('GET', KEYS[1])
-  if o then return 'O' .. o end
+  if o and string.len(o) <= 65536 then return 'O' .. o end
 end
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 'W' end
 return 'B'
