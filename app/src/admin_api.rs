@@ -24,6 +24,8 @@ pub struct OpsOverview {
     pub refresh_calls: u64,
     /// Issuer the app trusts.
     pub issuer: String,
+    /// Notes per user (counts only, never the text).
+    pub notes_by_user: Vec<crate::notes_api::NoteCount>,
 }
 
 /// Admin figures. 401 when signed out, 403 for non-admins (same policy as the page).
@@ -38,6 +40,13 @@ pub async fn admin_overview() -> Result<OpsOverview, ServerFnError> {
         .cloned()
         .ok_or_else(|| ServerFnError::new("auth layer missing"))?;
     let stats = auth.stats();
+    let notes_by_user = match parts.extensions.get::<crate::notes_db::NotesDb>() {
+        Some(db) => db.counts().await.unwrap_or_else(|e| {
+            tracing::error!(error = %e, "notes store failed");
+            Vec::new()
+        }),
+        None => Vec::new(),
+    };
     Ok(OpsOverview {
         viewer: match who {
             leptos_cognito::Authorized::User(u) => u.username,
@@ -48,5 +57,6 @@ pub async fn admin_overview() -> Result<OpsOverview, ServerFnError> {
         cached_tokens: stats.cached_access_tokens,
         refresh_calls: stats.refresh_calls,
         issuer: auth.config().issuer().to_string(),
+        notes_by_user,
     })
 }

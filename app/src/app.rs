@@ -8,7 +8,7 @@ use leptos_router::{
     path,
 };
 
-use crate::pages::{AdminPage, HomePage, NotFound, ProfilePage};
+use crate::pages::{AdminPage, HomePage, NotFound, NotesPage, ProfilePage};
 
 /// The HTML document around the app (server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
             <main class="container">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/notes") view=NotesPage/>
                     <Route path=path!("/profile") view=ProfilePage/>
                     <Route path=path!("/admin") view=AdminPage/>
                 </Routes>
@@ -78,6 +79,7 @@ fn Header() -> impl IntoView {
             </A>
             <nav class="nav">
                 <A href="/">"Home"</A>
+                <A href="/notes">"Notes"</A>
                 <A href="/profile">"Profile"</A>
                 <A href="/admin">"Admin"</A>
             </nav>

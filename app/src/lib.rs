@@ -3,7 +3,12 @@
 
 pub mod admin_api;
 pub mod app;
+pub mod notes_api;
+#[cfg(feature = "ssr")]
+pub mod notes_db;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
 pub mod time_fmt;
 
 #[cfg(feature = "hydrate")]

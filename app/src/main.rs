@@ -6,21 +6,10 @@
 
 use std::process::ExitCode;
 
-use axum::{routing::get, serve::ListenerExt, Json, Router};
+use axum::serve::ListenerExt;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
-use leptos_cognito::{dev_idp::cognito_or_dev_idp, CognitoUser, Policy, RequireLayer};
-use leptos_cognito_demo::app::{shell, App};
-
-/// `GET /api/me`: the signed-in user as JSON (cookie or bearer), 401 otherwise.
-async fn api_me(user: CognitoUser) -> Json<serde_json::Value> {
-    Json(serde_json::json!({
-        "sub": user.sub,
-        "username": user.username,
-        "email": user.email,
-        "groups": user.groups,
-    }))
-}
+use leptos_cognito::dev_idp::cognito_or_dev_idp;
+use leptos_cognito_demo::{notes_db::NotesDb, server::router};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -35,7 +24,12 @@ async fn main() -> ExitCode {
         Err(e) => return fail(format!("leptos configuration: {e}")),
     };
     let addr = options.site_addr;
-    let (auth, _dev_idp) = match cognito_or_dev_idp(addr, std::env::vars().collect()).await {
+    let vars: std::collections::HashMap<String, String> = std::env::vars().collect();
+    let notes = match NotesDb::from_vars(&vars).await {
+        Ok(db) => db,
+        Err(e) => return fail(format!("notes database (NOTES_DATABASE_URL): {e}")),
+    };
+    let (auth, _dev_idp) = match cognito_or_dev_idp(addr, vars).await {
         Ok(x) => x,
         Err(e) => return fail(e),
     };
@@ -43,20 +37,7 @@ async fn main() -> ExitCode {
         tracing::warn!(error = %e, "could not load the JWKS at startup; will retry on demand");
     }
 
-    let routes = generate_route_list(App);
-    let app = Router::new()
-        .route(
-            "/api/me",
-            get(api_me).route_layer(RequireLayer::api(Policy::signed_in())),
-        )
-        .merge(auth.routes())
-        .leptos_routes(&options, routes, {
-            let options = options.clone();
-            move || shell(options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler(shell))
-        .layer(auth.layer())
-        .with_state(options);
+    let app = router(&auth, options, notes);
 
     let listener = match tokio::net::TcpListener::bind(&addr).await {
         Ok(l) => l,

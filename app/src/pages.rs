@@ -7,6 +7,7 @@ use leptos_router::components::A;
 
 use crate::{
     admin_api::{admin_overview, admin_policy},
+    notes_api::{check_text, notes_policy, CreateNote, DeleteNote, MAX_NOTE_CHARS},
     time_fmt::utc,
 };
 
@@ -25,7 +26,8 @@ pub fn HomePage() -> impl IntoView {
                             "You are signed in. Your notes are synced and private to you."
                         </p>
                         <div class="actions">
-                            <A href="/profile" attr:class="btn btn-primary">"Your profile"</A>
+                            <A href="/notes" attr:class="btn btn-primary">"Your notes"</A>
+                            <A href="/profile" attr:class="btn btn-ghost">"Your profile"</A>
                             <A href="/admin" attr:class="btn btn-ghost">"Admin area"</A>
                         </div>
                     }
@@ -107,6 +109,127 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
+/// `/notes`: the signed-in user's notes (same policy as the notes server functions).
+#[component]
+pub fn NotesPage() -> impl IntoView {
+    view! {
+        <Title text="Notes"/>
+        <Protected policy=notes_policy()>
+            <NotesPanel/>
+        </Protected>
+    }
+}
+
+#[component]
+fn NotesPanel() -> impl IntoView {
+    let create = ServerAction::<CreateNote>::new();
+    let delete = ServerAction::<DeleteNote>::new();
+    let notes = Resource::new_blocking(
+        move || (create.version().get(), delete.version().get()),
+        |_| crate::notes_api::list_notes(),
+    );
+    let draft = RwSignal::new(String::new());
+    let problem = move || {
+        let text = draft.get();
+        (!text.is_empty())
+            .then(|| check_text(&text).err())
+            .flatten()
+    };
+    // Clear the form once a note was added.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            draft.set(String::new());
+        }
+    });
+    view! {
+        <section class="card notes" data-testid="notes">
+            <h1>"Your notes"</h1>
+            <p class="muted">"Private to you: only you can list, add or delete them."</p>
+            <ActionForm action=create attr:class="note-form" attr:data-testid="note-form">
+                <label for="note-text">"New note"</label>
+                <textarea
+                    id="note-text"
+                    name="text"
+                    rows="3"
+                    maxlength=MAX_NOTE_CHARS.to_string()
+                    required
+                    data-testid="note-text"
+                    prop:value=move || draft.get()
+                    on:input=move |ev| draft.set(event_target_value(&ev))
+                ></textarea>
+                <div class="form-row">
+                    <span class="muted counter" data-testid="note-counter">
+                        {move || format!("{} / {MAX_NOTE_CHARS}", draft.get().chars().count())}
+                    </span>
+                    <button
+                        type="submit"
+                        class="btn btn-primary"
+                        data-testid="note-add"
+                        disabled=move || create.pending().get() || problem().is_some()
+                    >
+                        "Add note"
+                    </button>
+                </div>
+                {move || problem().map(|p| view! { <p class="error" data-testid="note-problem">{p}</p> })}
+                {move || match create.value().get() {
+                    Some(Err(e)) => Some(view! { <p class="error" data-testid="note-error">{server_message(&e)}</p> }),
+                    _ => None,
+                }}
+            </ActionForm>
+            {move || match delete.value().get() {
+                Some(Err(e)) => Some(view! { <p class="error" data-testid="delete-error">{server_message(&e)}</p> }),
+                _ => None,
+            }}
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || {
+                    notes
+                        .get()
+                        .map(|r| match r {
+                            Ok(list) if list.is_empty() => {
+                                view! { <p class="muted" data-testid="notes-empty">"No notes yet."</p> }.into_any()
+                            }
+                            Ok(list) => {
+                                view! {
+                                    <ul class="note-list" data-testid="note-list">
+                                        {list
+                                            .into_iter()
+                                            .map(|n| {
+                                                view! {
+                                                    <li class="note" data-testid="note">
+                                                        <p class="note-text">{n.text}</p>
+                                                        <div class="note-meta">
+                                                            <span class="muted">{utc(n.created_at)}</span>
+                                                            <ActionForm action=delete>
+                                                                <input type="hidden" name="id" value=n.id.to_string()/>
+                                                                <button type="submit" class="btn btn-ghost btn-small" data-testid="note-delete">
+                                                                    "Delete"
+                                                                </button>
+                                                            </ActionForm>
+                                                        </div>
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                            Err(e) => view! { <p class="error">"Could not load your notes: " {server_message(&e)}</p> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+/// The message of a server-function error, without Leptos' prefix.
+fn server_message(e: &ServerFnError) -> String {
+    match e {
+        ServerFnError::ServerError(m) => m.clone(),
+        _ => "Something went wrong; try again.".into(),
+    }
+}
+
 /// `/admin`: group `admins` (403 page for others).
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -146,6 +269,15 @@ fn AdminPanel() -> impl IntoView {
                                         <dt>"Refreshes"</dt>
                                         <dd>{o.refresh_calls}</dd>
                                     </dl>
+                                    <h2>"Notes per user"</h2>
+                                    <table class="counts" data-testid="note-counts">
+                                        <thead><tr><th>"User"</th><th>"Notes"</th></tr></thead>
+                                        <tbody>
+                                            {o.notes_by_user.into_iter().map(|c| view! {
+                                                <tr><td>{c.username}</td><td>{c.notes}</td></tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
                                 }
                                     .into_any()
                             }
