@@ -21,7 +21,7 @@ const demo = (url, env = {}) => ({
   reuseExistingServer: false,
   stdout: 'ignore',
   stderr: 'pipe',
-  env: { LEPTOS_SITE_ROOT: 'target/site', LEPTOS_SITE_ADDR: new URL(url).host, RUST_LOG: 'warn', ...env },
+  env: { LEPTOS_SITE_ROOT: 'target/site', LEPTOS_SITE_ADDR: new URL(url).host, RUST_LOG: 'warn', NOTES_DATABASE_URL: 'sqlite::memory:', ...env },
 });
 
 export default defineConfig({
