@@ -29,7 +29,7 @@ fmt-check:
 	cargo fmt --all -- --check
 
 clippy:
-	cargo clippy --all-targets --features dev-idp,redis -- -D warnings
+	cargo clippy --all-targets --features dev-idp,redis,metrics -- -D warnings
 	cargo clippy --lib --features ssr -- -D warnings
 	cargo clippy -p leptos_cognito_demo --all-targets --features ssr -- -D warnings
 	cargo clippy -p leptos_cognito_demo --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
@@ -41,7 +41,7 @@ cycles:
 	else echo "module-cycles tool not found: skipped"; fi
 
 unit:
-	cargo test --features dev-idp,redis
+	cargo test --features dev-idp,redis,metrics
 	cargo test -p leptos_cognito_demo --features ssr
 
 # Bounded fuzzing of the token and cookie parsers and of the return-path sanitiser

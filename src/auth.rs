@@ -236,6 +236,17 @@ impl CognitoAuth {
         }
     }
 
+    /// Sets the gauges of the current state through the `metrics` facade (feature `metrics`;
+    /// a no-op without it). Call it before rendering a scrape, as the demo's `/metrics` does.
+    pub fn publish_gauges(&self) {
+        let s = self.stats();
+        crate::telemetry::state(
+            s.revoked_sessions,
+            s.cached_access_tokens,
+            s.store.pending_revocations,
+        );
+    }
+
     /// Counters for dashboards and tests.
     pub fn stats(&self) -> Stats {
         Stats {

@@ -217,9 +217,7 @@ pub async fn require(policy: &Policy) -> Result<Authorized, leptos::prelude::Ser
         )),
     };
     result.map_err(|rejection| {
-        if let Rejection::Misconfigured(piece) = &rejection {
-            tracing::error!(missing = piece, "leptos_cognito is misconfigured");
-        }
+        rejection.record();
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
             res.set_status(rejection.status());
             for (k, v) in rejection.headers() {

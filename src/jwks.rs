@@ -326,6 +326,12 @@ impl JwksCache {
     }
 
     async fn fetch_and_store(&self) -> Result<(), JwksError> {
+        let result = self.download().await;
+        crate::telemetry::jwks_fetch(result.is_ok());
+        result
+    }
+
+    async fn download(&self) -> Result<(), JwksError> {
         let Some(url) = &self.url else {
             return Err(JwksError::UnknownKid);
         };

@@ -140,11 +140,17 @@ impl Rejection {
         }
     }
 
-    fn log(&self) {
+    /// Logs and counts the refusal (every path that answers one calls this once).
+    pub(crate) fn record(&self) {
+        crate::telemetry::denial(self.code());
         if let Rejection::Misconfigured(piece) = self {
             tracing::error!(missing = piece, "leptos_cognito is misconfigured");
         } else {
-            tracing::debug!(reason = self.code(), "request refused");
+            tracing::info!(
+                reason = self.code(),
+                status = self.status().as_u16(),
+                "request refused"
+            );
         }
     }
 
@@ -158,7 +164,7 @@ impl Rejection {
 
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
-        self.log();
+        self.record();
         let body = Json(serde_json::json!({ "error": self.code(), "message": self.message() }));
         self.decorate((self.status(), body).into_response())
     }
@@ -174,7 +180,7 @@ pub struct PageRejection {
 impl IntoResponse for PageRejection {
     fn into_response(self) -> Response {
         let r = self.rejection;
-        r.log();
+        r.record();
         match r {
             Rejection::Unauthenticated | Rejection::InvalidToken => {
                 pages::see_other(&login_url(&self.return_to))

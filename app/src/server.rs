@@ -2,10 +2,19 @@
 //! server functions, static files, all inside the auth layer. `main.rs` serves it; the tests
 //! drive it in-process.
 
-use axum::{routing::get, Extension, Json, Router};
+use std::sync::OnceLock;
+
+use axum::{
+    extract::State,
+    response::{IntoResponse, Response},
+    routing::get,
+    Extension, Json, Router,
+};
+use http::header;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use leptos_cognito::{CognitoAuth, CognitoUser, Policy, RequireLayer};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
 use crate::{
     app::{shell, App},
@@ -22,15 +31,52 @@ async fn api_me(user: CognitoUser) -> Json<serde_json::Value> {
     }))
 }
 
+/// The Prometheus recorder of this process (installed once, on first use).
+fn prometheus() -> Option<&'static PrometheusHandle> {
+    static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| match PrometheusBuilder::new().install_recorder() {
+            Ok(h) => Some(h),
+            Err(e) => {
+                tracing::warn!(error = %e, "no metrics recorder: /metrics stays empty");
+                None
+            }
+        })
+        .as_ref()
+}
+
+/// `GET /metrics`: Prometheus text format, readable without signing in (as scrapers expect).
+/// Keep it off the public internet (see the README).
+async fn metrics(State(auth): State<CognitoAuth>) -> Response {
+    auth.publish_gauges();
+    let body = prometheus().map(|h| h.render()).unwrap_or_default();
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// The whole app.
 pub fn router(auth: &CognitoAuth, options: LeptosOptions, notes: NotesDb) -> Router {
+    let _ = prometheus();
     let routes = generate_route_list(App);
+    let metrics_route = Router::new()
+        .route("/metrics", get(metrics))
+        .with_state(auth.clone());
     Router::new()
         .route(
             "/api/me",
             get(api_me).route_layer(RequireLayer::api(Policy::signed_in())),
         )
         .merge(auth.routes())
+        .merge(metrics_route)
         .leptos_routes(&options, routes, {
             let options = options.clone();
             move || shell(options.clone())

@@ -331,3 +331,33 @@ async fn notes_survive_a_restart() {
     drop(demo);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn metrics_are_readable_without_signing_in_and_carry_no_secrets() {
+    let demo = Demo::start("sqlite::memory:").await;
+    let mut alice = demo.user("alice").await;
+    let token = alice.jar["cognito_access_token"].clone();
+    let mut bob = demo.user("bob").await;
+    let (s, _) = call(&mut bob, "admin_overview", &[]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let mut scraper = Browser::new(&demo.url);
+    let m = scraper.get("/metrics").await;
+    assert_eq!(m.status, StatusCode::OK);
+    assert!(m.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    for line in [
+        "leptos_cognito_sign_ins_total{outcome=\"ok\"}",
+        "leptos_cognito_denials_total{reason=\"forbidden\"}",
+        "leptos_cognito_jwks_fetches_total{outcome=\"ok\"}",
+        "leptos_cognito_verification_seconds",
+        "leptos_cognito_revoked_sessions",
+    ] {
+        assert!(m.body.contains(line), "{line} missing from:\n{}", m.body);
+    }
+    for secret in [token.as_str(), SECRET, "alice", "bob", "dev-client-secret"] {
+        assert!(!m.body.contains(secret), "metrics leak {secret:.12}…");
+    }
+    let _ = alice.get("/").await;
+}

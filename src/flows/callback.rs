@@ -61,6 +61,19 @@ pub enum CallbackError {
 }
 
 impl CallbackError {
+    /// A short code for logs and metrics.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CallbackError::Provider { .. } => "provider_error",
+            CallbackError::BadRequest => "bad_request",
+            CallbackError::NoLoginState => "no_login_state",
+            CallbackError::StateMismatch => "state_mismatch",
+            CallbackError::Exchange(_) => "exchange_failed",
+            CallbackError::Token(_) => "untrusted_token",
+            CallbackError::Storage(_) => "storage",
+        }
+    }
+
     /// The HTTP status of the error page.
     pub fn status(&self) -> StatusCode {
         match self {
@@ -119,6 +132,7 @@ impl CallbackError {
 ///
 /// # Errors
 /// See [`CallbackError`].
+#[tracing::instrument(name = "leptos_cognito.callback", skip_all)]
 pub async fn complete(
     auth: &CognitoAuth,
     jar: &Cookies,
@@ -190,6 +204,7 @@ pub async fn complete(
     if let Ok(Some(s)) = &state {
         codec.clear_login_state(jar, s);
     }
+    crate::telemetry::sign_in(result.as_ref().map_or_else(CallbackError::code, |_| "ok"));
     result
 }
 
@@ -206,7 +221,7 @@ pub async fn handler(
     match complete(&auth, &jar, query.as_deref().unwrap_or("")).await {
         Ok(return_to) => see_other(&return_to),
         Err(e) => {
-            tracing::warn!(error = %e, status = e.status().as_u16(), "sign-in callback failed");
+            tracing::warn!(reason = e.code(), error = %e, status = e.status().as_u16(), "sign-in callback failed");
             crate::pages::sign_in_error(e.status(), &e.user_message())
         }
     }

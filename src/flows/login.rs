@@ -78,6 +78,7 @@ pub fn begin(
 }
 
 /// The axum handler.
+#[tracing::instrument(name = "leptos_cognito.login", skip_all)]
 pub async fn handler(
     State(auth): State<CognitoAuth>,
     cookies: Option<Extension<Cookies>>,

@@ -32,6 +32,7 @@ const REVOCATION_MARGIN_SECS: i64 = 120;
 const MAX_ACCESS_TOKEN_LIFETIME_SECS: i64 = 86_400;
 
 /// Signs out: revokes, clears cookies, and returns the Cognito logout URL to redirect to.
+#[tracing::instrument(name = "leptos_cognito.logout", skip_all)]
 pub async fn sign_out(auth: &CognitoAuth, jar: &Cookies) -> Url {
     let codec = auth.cookies();
     let tokens = codec.read_tokens(jar);
@@ -48,6 +49,7 @@ pub async fn sign_out(auth: &CognitoAuth, jar: &Cookies) -> Url {
         .collect();
     auth.verifier().forget(&cached);
     codec.clear_all(jar);
+    crate::telemetry::logout();
     tracing::info!("signed out");
     auth.config().logout_endpoint()
 }

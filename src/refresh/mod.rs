@@ -87,6 +87,17 @@ pub enum RefreshError {
 }
 
 impl RefreshError {
+    /// A short code for logs and metrics: `rejected`, `invalid` or `unavailable`.
+    pub fn outcome(&self) -> &'static str {
+        if self.is_unavailable() {
+            "unavailable"
+        } else if matches!(self, RefreshError::Rejected(_)) {
+            "rejected"
+        } else {
+            "invalid"
+        }
+    }
+
     /// Whether the session should be kept (Cognito unavailable) rather than ended.
     pub fn is_unavailable(&self) -> bool {
         match self {
@@ -179,6 +190,7 @@ impl Refresher {
     ///
     /// # Errors
     /// See [`RefreshError`].
+    #[tracing::instrument(name = "leptos_cognito.refresh", skip_all, fields(mode = ?mode))]
     pub async fn refresh(
         &self,
         client: &CognitoClient,
@@ -246,10 +258,16 @@ impl Refresher {
         refresh_token: &str,
     ) -> Result<Refreshed, RefreshError> {
         self.calls.fetch_add(1, Ordering::Relaxed);
-        let tokens = call_token_endpoint(client, refresh_token).await?;
-        let refreshed = verified(verifier, tokens, refresh_token).await?;
-        tracing::info!(rotated = refreshed.rotated, "session refreshed");
-        Ok(refreshed)
+        let result = match call_token_endpoint(client, refresh_token).await {
+            Ok(tokens) => verified(verifier, tokens, refresh_token).await,
+            Err(e) => Err(e),
+        };
+        match &result {
+            Ok(r) => tracing::info!(rotated = r.rotated, "session refreshed"),
+            Err(e) => tracing::info!(outcome = e.outcome(), "refresh failed"),
+        }
+        crate::telemetry::refresh(result.as_ref().map_or_else(RefreshError::outcome, |_| "ok"));
+        result
     }
 }
 

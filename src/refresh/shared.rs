@@ -103,6 +103,7 @@ impl Refresher {
                             match verified(verifier, tokens, refresh_token).await {
                                 Ok(r) => {
                                     tracing::debug!("refresh served from another replica's call");
+                                    crate::telemetry::refresh("shared");
                                     return Ok(r);
                                 }
                                 Err(e) if e.is_unavailable() => return Err(e),

@@ -122,6 +122,7 @@ impl StoreHandle {
     fn mark_ok(&self) {
         *self.open_until.lock().unwrap_or_else(|p| p.into_inner()) = None;
         if self.degraded.swap(false, Ordering::Relaxed) {
+            crate::telemetry::store_degraded(false);
             tracing::info!(
                 engine = self.store.engine(),
                 "shared store reachable again: refresh coordination and revocations are shared"
@@ -131,9 +132,11 @@ impl StoreHandle {
 
     pub(crate) fn mark_failed(&self, what: &'static str, e: &StoreError) {
         self.errors.fetch_add(1, Ordering::Relaxed);
+        crate::telemetry::store_error(what);
         *self.open_until.lock().unwrap_or_else(|p| p.into_inner()) =
             Some(Instant::now() + OPEN_FOR);
         if !self.degraded.swap(true, Ordering::Relaxed) {
+            crate::telemetry::store_degraded(true);
             tracing::warn!(
                 engine = self.store.engine(),
                 operation = what,

@@ -302,7 +302,10 @@ impl TokenVerifier {
             self.jwks.revalidate_if_stale();
             return self.not_revoked(v);
         }
-        let v = self.verify_access_uncached(token).await?;
+        let started = std::time::Instant::now();
+        let v = self.verify_access_uncached(token).await;
+        crate::telemetry::verification(started.elapsed());
+        let v = v?;
         self.access_cache.insert(token, v.clone(), generation);
         Ok(v)
     }
