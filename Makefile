@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR ?= never
 
 FUZZ_SECONDS ?= 30
 
-.PHONY: demo demo-replicas test tools tools-browser fmt-check clippy cycles unit fuzz e2e build-release bench
+.PHONY: demo demo-replicas test package tools tools-browser fmt-check clippy cycles unit fuzz e2e build-release bench
 
 tools:
 	@scripts/install-tools.sh
@@ -51,6 +51,13 @@ fuzz:
 	cargo +nightly fuzz run cookies -s none -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
 	cargo +nightly fuzz run return_to -s none -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
 
+# The crate as crates.io gets it: packaged and built alone, docs without warnings, and a
+# declared MSRV no dependency exceeds.
+package:
+	python3 scripts/msrv-check.py
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p leptos_cognito --features dev-idp,redis,metrics
+	cargo publish --dry-run --allow-dirty -p leptos_cognito
+
 build-release:
 	cargo leptos build --release
 
@@ -58,7 +65,7 @@ e2e: build-release
 	cd end2end && npx playwright test
 	node end2end/summary.mjs
 
-test: tools-browser fmt-check cycles clippy unit fuzz e2e
+test: tools-browser fmt-check cycles clippy unit package fuzz e2e
 
 bench: tools
 	scripts/bench.sh

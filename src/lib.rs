@@ -70,6 +70,7 @@
 //! several replicas, [`store`]), `dev-idp` (the embedded Cognito-compatible identity provider
 //! for development and tests).
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod components;
 mod context;
