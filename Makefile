@@ -42,6 +42,7 @@ cycles:
 
 unit:
 	cargo test --features dev-idp,redis,metrics
+	cargo build --examples --features dev-idp
 	cargo test -p leptos_cognito_demo --features ssr
 
 # Bounded fuzzing of the token and cookie parsers and of the return-path sanitiser

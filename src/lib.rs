@@ -28,7 +28,7 @@
 //! ## Server and components
 //! ```no_run
 //! # #[cfg(feature = "ssr")] mod server {
-//! use axum::{routing::get, Router};
+//! use axum::{routing::get, serve::ListenerExt, Router};
 //! use leptos::prelude::*;
 //! use leptos_axum::{generate_route_list, LeptosRoutes};
 //! use leptos_cognito::{provide_auth, use_user, CognitoAuth, CognitoUser, Policy, Protected, RequireLayer};
@@ -59,7 +59,10 @@
 //!         .leptos_routes(&options, routes, App)
 //!         .layer(auth.layer())
 //!         .with_state(options);
-//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//!     // TCP_NODELAY: without it a body written after its headers waits for a delayed ACK.
+//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000")
+//!         .await?
+//!         .tap_io(|tcp| { let _ = tcp.set_nodelay(true); });
 //!     axum::serve(listener, app).await?;
 //!     Ok(())
 //! }
