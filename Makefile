@@ -29,7 +29,7 @@ fmt-check:
 	cargo fmt --all -- --check
 
 clippy:
-	cargo clippy --all-targets --features dev-idp,redis,metrics -- -D warnings
+	cargo clippy --all-targets --features dev-idp,redis,metrics,doctor -- -D warnings
 	cargo clippy --lib --features ssr -- -D warnings
 	cargo clippy -p leptos_cognito_demo --all-targets --features ssr -- -D warnings
 	cargo clippy -p leptos_cognito_demo --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
@@ -41,7 +41,7 @@ cycles:
 	else echo "module-cycles tool not found: skipped"; fi
 
 unit:
-	cargo test --features dev-idp,redis,metrics
+	cargo test --features dev-idp,redis,metrics,doctor
 	cargo build --examples --features dev-idp
 	cargo test -p leptos_cognito_demo --features ssr
 
@@ -56,7 +56,7 @@ fuzz:
 # declared MSRV no dependency exceeds.
 package:
 	python3 scripts/msrv-check.py
-	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p leptos_cognito --features dev-idp,redis,metrics
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p leptos_cognito --features dev-idp,redis,metrics,doctor
 	cargo publish --dry-run --allow-dirty -p leptos_cognito
 
 build-release:

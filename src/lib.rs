@@ -96,6 +96,8 @@ pub mod cookies;
 pub mod csrf;
 #[cfg(feature = "dev-idp")]
 pub mod dev_idp;
+#[cfg(feature = "doctor")]
+pub mod doctor;
 #[cfg(feature = "ssr")]
 mod extract;
 #[cfg(feature = "ssr")]

@@ -34,6 +34,7 @@ const ALLOWED_SCOPES: &[&str] = &[
 const DEFAULT_SCOPE: &str = "openid email phone profile aws.cognito.signin.user.admin";
 
 pub(super) fn router(state: S) -> Router {
+    let clock = state.clock.clone();
     Router::new()
         .route("/oauth2/authorize", get(authorize))
         .route("/login", post(login))
@@ -44,6 +45,18 @@ pub(super) fn router(state: S) -> Router {
         .route("/{pool}/.well-known/jwks.json", get(jwks))
         .route("/{pool}/.well-known/openid-configuration", get(discovery))
         .with_state(state)
+        // `Date` on the IdP's (injectable) clock, as a real IdP's clock would show.
+        .layer(axum::middleware::map_response(move |mut res: Response| {
+            let clock = clock.clone();
+            async move {
+                let t = std::time::UNIX_EPOCH
+                    + std::time::Duration::from_secs(clock.now().max(0) as u64);
+                if let Ok(v) = httpdate::fmt_http_date(t).parse() {
+                    res.headers_mut().insert(http::header::DATE, v);
+                }
+                res
+            }
+        }))
 }
 
 fn params(query: &str) -> HashMap<String, String> {
