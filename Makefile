@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR ?= never
 
 FUZZ_SECONDS ?= 30
 
-.PHONY: demo demo-replicas test package tools tools-browser fmt-check clippy cycles unit fuzz e2e build-release bench
+.PHONY: demo demo-replicas test package flask-venv tools tools-browser fmt-check clippy cycles unit fuzz e2e build-release bench
 
 tools:
 	@scripts/install-tools.sh
@@ -40,10 +40,21 @@ cycles:
 	  out=$$(../shared/tools/module-cycles src); echo "$$out"; echo "$$out" | grep -qx 'cycles: 0'; \
 	else echo "module-cycles tool not found: skipped"; fi
 
-unit:
+# flask-cognito-lib from PyPI in a throwaway venv, for the migration test and `make bench`.
+# Where PyPI is unreachable this says so, and tests/flask_migration.rs reports SKIPPED.
+flask-venv:
+	@if ! target/bench-venv/bin/python -c "import flask_cognito_lib, gunicorn" 2>/dev/null; then \
+	  python3 -m venv target/bench-venv && \
+	  target/bench-venv/bin/pip install -q "flask-cognito-lib==1.9.6" gunicorn || \
+	  echo "SKIPPED: cannot install flask-cognito-lib from PyPI; the migration test will be skipped"; \
+	fi
+
+unit: flask-venv
 	cargo test --features dev-idp,redis,metrics,doctor
 	cargo build --examples --features dev-idp
 	cargo test -p leptos_cognito_demo --features ssr
+	@target/bench-venv/bin/python -c "import flask_cognito_lib" 2>/dev/null || \
+	  echo "SKIPPED: tests/flask_migration.rs (flask-cognito-lib not installed: PyPI unreachable?)"
 
 # Bounded fuzzing of the token and cookie parsers and of the return-path sanitiser
 # (nightly + cargo-fuzz); any crash fails.

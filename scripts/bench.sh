@@ -11,10 +11,7 @@ echo "== building the release demo (for the SSR and wasm figures)"
 cargo leptos build --release >"$out/build.log" 2>&1 || { tail -30 "$out/build.log"; exit 1; }
 
 echo "== flask-cognito-lib in a throwaway venv (the package we replace)"
-if [[ ! -x target/bench-venv/bin/gunicorn ]]; then
-  python3 -m venv target/bench-venv
-  target/bench-venv/bin/pip install -q "flask-cognito-lib==1.9.6" gunicorn
-fi
+make -s flask-venv
 
 echo "== micro-benchmarks (criterion)"
 cargo bench --features dev-idp --bench verify -- --noplot >"$out/verify.log" 2>&1 || { tail -30 "$out/verify.log"; exit 1; }

@@ -58,6 +58,8 @@ fi
 apt_wanted=()
 if [[ $want_browser == 1 ]] && ! command -v chromium >/dev/null 2>&1; then apt_wanted+=(chromium); fi
 if ! command -v redis-server >/dev/null 2>&1; then apt_wanted+=(redis-server); fi
+# python3 -m venv (flask-cognito-lib for the migration test and the benchmark) needs ensurepip.
+if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then apt_wanted+=(python3-venv); fi
 if (( ${#apt_wanted[@]} )); then
   log "installing Debian's ${apt_wanted[*]}"
   export DEBIAN_FRONTEND=noninteractive
