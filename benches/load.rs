@@ -9,6 +9,8 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "support/driver.rs"]
+mod driver;
 
 use std::{
     process::Stdio,
@@ -17,125 +19,8 @@ use std::{
 
 use axum::{routing::get, Json, Router};
 use common::{count, AppOptions, Browser, TestApp};
+use driver::{load, load_on, Load, CONCURRENCY};
 use leptos_cognito::{config::vars, CognitoUser, Policy, RequireLayer};
-
-const CONCURRENCY: usize = 16;
-
-struct Load {
-    rps: f64,
-    p50_us: f64,
-    p99_us: f64,
-    errors: usize,
-}
-
-/// `total` GET requests at fixed concurrency; every response must have `expect` status.
-async fn load(url: &str, cookie: Option<&str>, total: usize, expect: u16) -> Load {
-    let per = total / CONCURRENCY;
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..CONCURRENCY {
-        let (url, cookie) = (url.to_string(), cookie.map(str::to_string));
-        tasks.push(tokio::spawn(async move {
-            let mut conn = RawClient::new(&url, cookie.as_deref());
-            let mut lat = Vec::with_capacity(per);
-            let mut errors = 0;
-            for _ in 0..per {
-                let t = Instant::now();
-                match conn.get().await {
-                    Ok(status) if status == expect => {}
-                    _ => errors += 1,
-                }
-                lat.push(t.elapsed().as_secs_f64() * 1e6);
-            }
-            (lat, errors)
-        }));
-    }
-    let mut all = Vec::with_capacity(total);
-    let mut errors = 0;
-    for t in tasks {
-        let (l, e) = t.await.unwrap();
-        all.extend(l);
-        errors += e;
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    all.sort_by(f64::total_cmp);
-    let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
-    Load {
-        rps: all.len() as f64 / elapsed,
-        p50_us: pct(0.50),
-        p99_us: pct(0.99),
-        errors,
-    }
-}
-
-/// A keep-alive HTTP/1.1 GET client on hyper's connection API (no pool, no redirects), so
-/// that the load tool itself costs little next to the servers measured; it reconnects when
-/// the server closes, as gunicorn's sync workers do.
-struct RawClient {
-    addr: String,
-    uri: http::Uri,
-    cookie: Option<http::HeaderValue>,
-    sender: Option<hyper::client::conn::http1::SendRequest<http_body_util::Empty<bytes::Bytes>>>,
-}
-
-impl RawClient {
-    fn new(url: &str, cookie: Option<&str>) -> Self {
-        let uri: http::Uri = url.parse().unwrap();
-        let addr = uri.authority().unwrap().to_string();
-        Self {
-            addr,
-            uri,
-            cookie: cookie.map(|c| c.parse().unwrap()),
-            sender: None,
-        }
-    }
-
-    async fn connect(&mut self) -> std::io::Result<()> {
-        let stream = tokio::net::TcpStream::connect(&self.addr).await?;
-        stream.set_nodelay(true)?;
-        let (sender, conn) =
-            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-                .await
-                .map_err(std::io::Error::other)?;
-        tokio::spawn(async move {
-            let _ = conn.await;
-        });
-        self.sender = Some(sender);
-        Ok(())
-    }
-
-    async fn get(&mut self) -> std::io::Result<u16> {
-        use http_body_util::BodyExt;
-        let ready = match self.sender.as_mut() {
-            Some(s) => s.ready().await.is_ok(),
-            None => false,
-        };
-        if !ready {
-            self.connect().await?;
-        }
-        let mut req = http::Request::get(self.uri.path_and_query().unwrap().as_str())
-            .header(http::header::HOST, &self.addr)
-            .header(http::header::ACCEPT, "*/*");
-        if let Some(c) = &self.cookie {
-            req = req.header(http::header::COOKIE, c);
-        }
-        let req = req.body(http_body_util::Empty::new()).unwrap();
-        let sender = self.sender.as_mut().unwrap();
-        let res = match sender.send_request(req).await {
-            Ok(r) => r,
-            Err(e) => {
-                self.sender = None;
-                return Err(std::io::Error::other(e));
-            }
-        };
-        let status = res.status().as_u16();
-        res.into_body()
-            .collect()
-            .await
-            .map_err(std::io::Error::other)?;
-        Ok(status)
-    }
-}
 
 fn figure(name: &str, ours: f64, baseline: f64, ratio: f64, target: &str) {
     println!("FIGURE\t{name}\t{ours:.1}\t{baseline:.1}\t{ratio:.3}\t{target}");
@@ -345,10 +230,15 @@ async fn main() {
         Err(_) => note("flask-cognito-lib comparison skipped: BENCH_FLASK_PYTHON not set (run scripts/bench.sh)"),
     }
 
-    // ---- SSR ----
+    // ---- SSR and static files of the release demo ----
     match std::env::var("BENCH_DEMO_BIN") {
-        Ok(bin) => ssr_comparison(&bin).await,
-        Err(_) => note("SSR figure skipped: BENCH_DEMO_BIN not set (run scripts/bench.sh)"),
+        Ok(bin) => {
+            ssr_comparison(&bin).await;
+            static_files(&bin).await;
+        }
+        Err(_) => note(
+            "SSR and static-file figures skipped: BENCH_DEMO_BIN not set (run scripts/bench.sh)",
+        ),
     }
 }
 
@@ -484,6 +374,69 @@ async fn replicas_comparison(app: &TestApp, cookies: &str) {
     note("replica figures: two in-process replicas on one dev IdP sharing a redis-server on a free loopback port; requests alternate between them");
     drop(stops);
     let _ = redis.kill().await;
+}
+
+/// The release demo's static files on ONE keep-alive connection (a browser's page load): without
+/// TCP_NODELAY each file whose body is written after its headers waits ~40 ms for the client's
+/// delayed ACK. Against `/api/me` with cookies on the same single connection.
+async fn static_files(bin: &str) {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/target/site");
+    let port = free_port();
+    let _demo = tokio::process::Command::new(bin)
+        .env("LEPTOS_SITE_ROOT", root)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "error")
+        .env("NOTES_DATABASE_URL", "sqlite::memory:")
+        .env(
+            vars::SECRET_KEY,
+            "bench-secret-key-bench-secret-key-0123456789",
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("demo starts");
+    let base = format!("http://127.0.0.1:{port}");
+    wait_for(&format!("{base}/")).await;
+    let mut alice = Browser::new(&base);
+    alice.sign_in("alice", "alice-password", "/").await;
+    let cookies = cookie_header(&alice);
+    let api = load_on(&format!("{base}/api/me"), Some(&cookies), 2_000, 200, 1).await;
+    let mut worst_p50 = 0f64;
+    let mut slowest_rps = f64::MAX;
+    for (asset, n) in [
+        ("/pkg/leptos_cognito_demo.wasm", 200),
+        ("/pkg/leptos_cognito_demo.js", 1_000),
+        ("/pkg/leptos_cognito_demo.css", 1_000),
+        ("/favicon.svg", 1_000),
+    ] {
+        let l = load_on(&format!("{base}{asset}"), None, n, 200, 1).await;
+        assert_eq!(l.errors, 0, "{asset}");
+        note(&format!(
+            "static {asset}: p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s on one connection",
+            l.p50_us / 1000.0,
+            l.p99_us / 1000.0,
+            l.rps
+        ));
+        if !asset.ends_with(".wasm") {
+            worst_p50 = worst_p50.max(l.p50_us / 1000.0);
+            slowest_rps = slowest_rps.min(l.rps);
+        }
+    }
+    figure(
+        "static file p50 on one keep-alive connection, worst of js/css/svg (ms)",
+        worst_p50,
+        1.0,
+        worst_p50,
+        "< 1 ms",
+    );
+    figure(
+        "static files vs /api/me on one connection (req/s)",
+        slowest_rps,
+        api.rps,
+        slowest_rps / api.rps,
+        "informative (was 25 req/s before TCP_NODELAY)",
+    );
 }
 
 fn rand_suffix() -> u64 {

@@ -20,6 +20,13 @@ echo "== HTTP figures (load driver)"
 BENCH_FLASK_PYTHON="$PWD/target/bench-venv/bin/python" BENCH_DEMO_BIN="$PWD/target/release/leptos_cognito_demo" \
   cargo bench --features dev-idp,redis --bench load >"$out/load.log" 2>&1 || { tail -30 "$out/load.log"; exit 1; }
 
+echo "== peers: jwt-authorizer (axum) and aws-jwt-verify (Node)"
+if [[ ! -d benches/node/node_modules/aws-jwt-verify ]]; then
+  (cd benches/node && npm ci --no-audit --no-fund >/dev/null)
+fi
+cargo build --release -p leptos_cognito_peer_bench >"$out/peers-build.log" 2>&1 || { tail -30 "$out/peers-build.log"; exit 1; }
+target/release/peer-bench "$out" >"$out/peers.log" 2>&1 || { tail -30 "$out/peers.log"; exit 1; }
+
 echo "== browser cost (wasm)"
 if ! command -v twiggy >/dev/null 2>&1; then
   cargo install twiggy --locked >"$out/twiggy-install.log" 2>&1 || true

@@ -12,12 +12,16 @@ def est(name):
 
 
 raw = min(est("rsa_verify_raw_a"), est("rsa_verify_raw_b"))
+floor = min(est("rsa_verify_parsed_a"), est("rsa_verify_parsed_b"))
 full = min(est("verify_full_a"), est("verify_full_b"))
 cached = est("verify_cached")
-rows.append(("full verification vs raw RSA-2048 verify (ops/s)", 1e9 / full, 1e9 / raw, raw / full, ">= 0.85"))
+rows.append(("full verification vs raw RSA-2048 verify, parsed key: the floor (ops/s)", 1e9 / full, 1e9 / floor, floor / full, ">= 0.95"))
+rows.append(("full verification vs raw RSA-2048 verify, key built per call (jsonwebtoken's pattern) (ops/s)", 1e9 / full, 1e9 / raw, raw / full, "informative"))
+notes.append(f"time outside the signature check: {(full - floor) / 1000:.2f} us per access token (target <= ~1 us)")
 rows.append(("repeat request, cached vs full verification (ns)", cached, full, cached / full, "<= 0.10"))
 
-for line in open(f"{out}/load.log"):
+logs = [f"{out}/load.log"] + ([f"{out}/peers.log"] if os.path.exists(f"{out}/peers.log") else [])
+for line in (l for path in logs for l in open(path)):
     parts = line.rstrip("\n").split("\t")
     if parts[0] == "FIGURE":
         rows.append((parts[1], float(parts[2]), float(parts[3]), float(parts[4]), parts[5]))

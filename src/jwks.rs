@@ -40,8 +40,8 @@ use std::{
     time::Duration,
 };
 
+use aws_lc_rs::signature::{ParsedPublicKey, RsaPublicKeyComponents, RSA_PKCS1_2048_8192_SHA256};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use jsonwebtoken::DecodingKey;
 use serde::Deserialize;
 use tokio::sync::Mutex;
 use url::Url;
@@ -93,7 +93,36 @@ struct RsaJwk {
     use_: Option<String>,
 }
 
-type KeyMap = HashMap<String, Arc<DecodingKey>>;
+/// An RS256 public key of the pool, parsed once when the JWKS is loaded (so a verification is
+/// the RSA operation alone, with the key's Montgomery context reused).
+pub struct VerifyingKey {
+    key: ParsedPublicKey,
+}
+
+impl std::fmt::Debug for VerifyingKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("VerifyingKey(RS256)")
+    }
+}
+
+impl VerifyingKey {
+    /// The key of modulus `n` and exponent `e` (big-endian, no leading zeros); `None` when
+    /// they do not form an RSA public key.
+    pub fn from_components(n: &[u8], e: &[u8]) -> Option<Self> {
+        RsaPublicKeyComponents { n, e }
+            .to_parsed_public_key(&RSA_PKCS1_2048_8192_SHA256)
+            .ok()
+            .map(|key| Self { key })
+    }
+
+    /// Whether `signature` is a valid RSASSA-PKCS1-v1_5 SHA-256 signature of `message` by
+    /// this key (2048 to 8192-bit keys only).
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.key.verify_sig(message, signature).is_ok()
+    }
+}
+
+type KeyMap = HashMap<String, Arc<VerifyingKey>>;
 
 #[derive(Default)]
 struct FetchState {
@@ -213,7 +242,7 @@ impl JwksCache {
         }
     }
 
-    fn lookup(&self, kid: &str) -> Option<Arc<DecodingKey>> {
+    fn lookup(&self, kid: &str) -> Option<Arc<VerifyingKey>> {
         let guard = match self.keys.read() {
             Ok(g) => g,
             Err(p) => p.into_inner(),
@@ -234,7 +263,7 @@ impl JwksCache {
     /// # Errors
     /// [`JwksError::UnknownKid`], [`JwksError::CoolingDown`], [`JwksError::Unavailable`] or
     /// [`JwksError::Invalid`].
-    pub async fn key(self: &Arc<Self>, kid: &str) -> Result<Arc<DecodingKey>, JwksError> {
+    pub async fn key(self: &Arc<Self>, kid: &str) -> Result<Arc<VerifyingKey>, JwksError> {
         if let Some(k) = self.lookup(kid) {
             if self.stale() {
                 self.revalidate_in_background();
@@ -372,7 +401,7 @@ impl JwksCache {
 ///
 /// # Errors
 /// When the document is not a key set or holds no usable key.
-pub fn parse_jwks(body: &[u8]) -> Result<HashMap<String, Arc<DecodingKey>>, JwksError> {
+pub fn parse_jwks(body: &[u8]) -> Result<HashMap<String, Arc<VerifyingKey>>, JwksError> {
     let set: JwkSet = serde_json::from_slice(body)
         .map_err(|_| JwksError::Invalid("not a JSON key set".into()))?;
     let mut out = HashMap::new();
@@ -396,10 +425,11 @@ pub fn parse_jwks(body: &[u8]) -> Result<HashMap<String, Arc<DecodingKey>>, Jwks
         if n.len() < 256 || n.len() > 1024 || e.is_empty() || e.len() > 8 {
             continue;
         }
-        out.insert(
-            jwk.kid,
-            Arc::new(DecodingKey::from_rsa_raw_components(n, &e)),
-        );
+        let e = strip_leading_zeros(&e);
+        let Some(key) = VerifyingKey::from_components(n, e) else {
+            continue;
+        };
+        out.insert(jwk.kid, Arc::new(key));
     }
     if out.is_empty() {
         return Err(JwksError::Invalid("no RSA signature key".into()));

@@ -8,6 +8,10 @@ use super::VerifyError;
 
 /// Largest token accepted, in bytes. Cognito ID tokens with many groups stay well below.
 pub const MAX_TOKEN_LEN: usize = 16 * 1024;
+/// Largest decoded header accepted (Cognito's are about 60 bytes).
+pub const MAX_HEADER_LEN: usize = 1024;
+/// Payloads up to this size are decoded on the stack (Cognito access tokens are ~1 KB).
+pub const STACK_PAYLOAD_LEN: usize = 4096;
 
 /// The header fields the verifier reads. Others are ignored; `jku`, `x5u`, `jwk` and `x5c` are
 /// never used to find a key (keys come only from the configured JWKS).
@@ -23,20 +27,24 @@ pub(crate) struct Header<'a> {
 
 /// A token split into its parts; the signature is not checked yet.
 #[derive(Debug)]
-pub(crate) struct Decomposed<'a> {
+pub(crate) struct Decomposed<'a, 'b> {
     /// `header.payload`: the signed input.
     pub signing_input: &'a str,
     /// The base64url payload segment.
     pub payload_b64: &'a str,
     /// The base64url signature segment.
     pub signature_b64: &'a str,
-    /// The `kid` of the header.
-    pub kid: String,
+    /// The `kid` of the header (borrowed from the decoded header unless it had escapes).
+    pub kid: std::borrow::Cow<'b, str>,
 }
 
-impl<'a> Decomposed<'a> {
-    /// Splits and checks the header of `token`: RS256 only, a string `kid`, no `crit`.
-    pub fn parse(token: &'a str) -> Result<Self, VerifyError> {
+impl<'a, 'b> Decomposed<'a, 'b> {
+    /// Splits and checks the header of `token`: RS256 only, a string `kid`, no `crit`. The
+    /// header is decoded into `header_buf` (no allocation).
+    pub fn parse(
+        token: &'a str,
+        header_buf: &'b mut [u8; MAX_HEADER_LEN],
+    ) -> Result<Self, VerifyError> {
         if token.is_empty() {
             return Err(VerifyError::Malformed("empty token"));
         }
@@ -52,10 +60,13 @@ impl<'a> Decomposed<'a> {
         if h.is_empty() || p.is_empty() || s.is_empty() {
             return Err(VerifyError::Malformed("empty JWT segment"));
         }
-        let header_bytes = URL_SAFE_NO_PAD
-            .decode(h)
+        if h.len() > MAX_HEADER_LEN * 4 / 3 + 4 {
+            return Err(VerifyError::Malformed("header too large"));
+        }
+        let n = URL_SAFE_NO_PAD
+            .decode_slice(h, &mut header_buf[..])
             .map_err(|_| VerifyError::Malformed("header is not base64url"))?;
-        let header: Header = serde_json::from_slice(&header_bytes)
+        let header: Header<'b> = serde_json::from_slice(&header_buf[..n])
             .map_err(|_| VerifyError::Malformed("header is not a JSON object"))?;
         if header.crit.is_some() {
             return Err(VerifyError::CriticalHeader);
@@ -66,7 +77,7 @@ impl<'a> Decomposed<'a> {
             None => return Err(VerifyError::Malformed("header has no alg")),
         }
         let kid = match header.kid {
-            Some(k) if !k.is_empty() && k.len() <= 256 => k.into_owned(),
+            Some(k) if !k.is_empty() && k.len() <= 256 => k,
             Some(_) => return Err(VerifyError::Malformed("kid is not a short string")),
             None => return Err(VerifyError::MissingKid),
         };
@@ -78,11 +89,23 @@ impl<'a> Decomposed<'a> {
         })
     }
 
-    /// The decoded payload bytes.
-    pub fn payload(&self) -> Result<Vec<u8>, VerifyError> {
-        URL_SAFE_NO_PAD
-            .decode(self.payload_b64)
-            .map_err(|_| VerifyError::Malformed("payload is not base64url"))
+    /// The decoded payload bytes: in `buf` when they fit, else on the heap.
+    pub fn payload<'c>(
+        &self,
+        buf: &'c mut [u8; STACK_PAYLOAD_LEN],
+    ) -> Result<std::borrow::Cow<'c, [u8]>, VerifyError> {
+        const BAD: VerifyError = VerifyError::Malformed("payload is not base64url");
+        if self.payload_b64.len() / 4 * 3 + 3 <= STACK_PAYLOAD_LEN {
+            let n = URL_SAFE_NO_PAD
+                .decode_slice(self.payload_b64, &mut buf[..])
+                .map_err(|_| BAD)?;
+            Ok(std::borrow::Cow::Borrowed(&buf[..n]))
+        } else {
+            URL_SAFE_NO_PAD
+                .decode(self.payload_b64)
+                .map(std::borrow::Cow::Owned)
+                .map_err(|_| BAD)
+        }
     }
 }
 
@@ -98,15 +121,29 @@ mod tests {
         URL_SAFE_NO_PAD.encode(s)
     }
 
+    fn parse(t: &str) -> Result<String, VerifyError> {
+        let mut buf = [0u8; MAX_HEADER_LEN];
+        Decomposed::parse(t, &mut buf).map(|d| d.kid.into_owned())
+    }
+
     #[test]
     fn rejects_shapes() {
         for t in ["", "a", "a.b", "a.b.c.d", "..", "a..c", "!!.b.c"] {
-            assert!(Decomposed::parse(t).is_err(), "{t:?}");
+            assert!(parse(t).is_err(), "{t:?}");
         }
         let big = "a".repeat(MAX_TOKEN_LEN + 1);
+        assert!(matches!(parse(&big), Err(VerifyError::TooLarge)));
+        let huge_header = format!(
+            "{}.{}.sig",
+            b64(&format!(
+                r#"{{"alg":"RS256","kid":"k","x":"{}"}}"#,
+                "y".repeat(2000)
+            )),
+            b64("{}")
+        );
         assert!(matches!(
-            Decomposed::parse(&big),
-            Err(VerifyError::TooLarge)
+            parse(&huge_header),
+            Err(VerifyError::Malformed(_))
         ));
     }
 
@@ -119,10 +156,7 @@ mod tests {
                 b64("{}")
             );
             assert!(
-                matches!(
-                    Decomposed::parse(&t),
-                    Err(VerifyError::UnsupportedAlgorithm(_))
-                ),
+                matches!(parse(&t), Err(VerifyError::UnsupportedAlgorithm(_))),
                 "{alg}"
             );
         }
@@ -135,19 +169,13 @@ mod tests {
             b64(r#"{"alg":"RS256","kid":"k","crit":["exp"]}"#),
             b64("{}")
         );
-        assert!(matches!(
-            Decomposed::parse(&t),
-            Err(VerifyError::CriticalHeader)
-        ));
+        assert!(matches!(parse(&t), Err(VerifyError::CriticalHeader)));
         let t = format!("{}.{}.sig", b64(r#"{"alg":"RS256"}"#), b64("{}"));
-        assert!(matches!(
-            Decomposed::parse(&t),
-            Err(VerifyError::MissingKid)
-        ));
+        assert!(matches!(parse(&t), Err(VerifyError::MissingKid)));
         let t = format!("{}.{}.sig", b64(r#"["RS256"]"#), b64("{}"));
-        assert!(Decomposed::parse(&t).is_err());
+        assert!(parse(&t).is_err());
         let t = format!("{}.{}.sig", b64(r#"{"alg":"RS256","kid":7}"#), b64("{}"));
-        assert!(Decomposed::parse(&t).is_err());
+        assert!(parse(&t).is_err());
     }
 
     #[test]
@@ -157,9 +185,17 @@ mod tests {
             b64(r#"{"alg":"RS256","kid":"k1","jku":"https://evil.example/jwks"}"#),
             b64("{}")
         );
-        let d = Decomposed::parse(&t).unwrap();
+        let mut hb = [0u8; MAX_HEADER_LEN];
+        let d = Decomposed::parse(&t, &mut hb).unwrap();
         assert_eq!(d.kid, "k1");
         assert_eq!(d.signature_b64, "sig");
-        assert_eq!(d.payload().unwrap(), b"{}");
+        let mut pb = [0u8; STACK_PAYLOAD_LEN];
+        assert_eq!(&*d.payload(&mut pb).unwrap(), b"{}");
+        // A payload too large for the stack buffer is decoded on the heap, the same.
+        let big = "z".repeat(STACK_PAYLOAD_LEN * 2);
+        let t = format!("{}.{}.sig", b64(r#"{"alg":"RS256","kid":"k1"}"#), b64(&big));
+        let mut hb = [0u8; MAX_HEADER_LEN];
+        let d = Decomposed::parse(&t, &mut hb).unwrap();
+        assert_eq!(&*d.payload(&mut pb).unwrap(), big.as_bytes());
     }
 }
