@@ -533,6 +533,7 @@ async fn ssr_comparison(bin: &str) {
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "error")
             .env(vars::AWS_COGNITO_DISABLED, disabled.to_string())
+            .env("NOTES_DATABASE_URL", "sqlite::memory:")
             .env(
                 vars::SECRET_KEY,
                 "bench-secret-key-bench-secret-key-0123456789",

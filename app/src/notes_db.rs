@@ -25,12 +25,39 @@ pub struct NotesDb {
 /// Why the notes store failed (logged; the client sees a generic 503).
 pub type DbError = sqlx::Error;
 
+/// Worth another try: SQLITE_BUSY / SQLITE_LOCKED (another process holds the database for a
+/// moment), or a migration that failed because another process was applying it at the same
+/// time (sqlx's SQLite migrator does not lock across processes; the retry then finds it
+/// applied).
+fn is_busy(e: &DbError) -> bool {
+    match e {
+        sqlx::Error::Database(d) => matches!(d.code().as_deref(), Some("5" | "6" | "517")),
+        sqlx::Error::Migrate(_) => true,
+        _ => false,
+    }
+}
+
 impl NotesDb {
-    /// Opens (creating if missing) the database at `url` and applies the migrations.
+    /// Opens (creating if missing) the database at `url` and applies the migrations. Several
+    /// processes may start on one file at once (replicas): a locked database is retried for a
+    /// few seconds.
     ///
     /// # Errors
     /// The URL is not a SQLite URL, the file cannot be created, or a migration fails.
     pub async fn open(url: &str) -> Result<Self, DbError> {
+        let mut attempt = 0;
+        loop {
+            match Self::open_once(url).await {
+                Err(e) if attempt < 40 && is_busy(&e) => {
+                    attempt += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn open_once(url: &str) -> Result<Self, DbError> {
         let memory = url.contains(":memory:") || url.contains("mode=memory");
         let mut options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)

@@ -361,3 +361,54 @@ async fn metrics_are_readable_without_signing_in_and_carry_no_secrets() {
     }
     let _ = alice.get("/").await;
 }
+
+#[tokio::test]
+async fn two_demo_processes_can_start_on_one_database_at_once() {
+    // Replicas start together on one file: a locked database is waited for, not fatal.
+    let dir = std::env::temp_dir().join(format!("notes-race-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let url = format!("sqlite://{}/notes.db", dir.display());
+    let ports: Vec<u16> = (0..2)
+        .map(|_| {
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port()
+        })
+        .collect();
+    let _children: Vec<_> = ports
+        .iter()
+        .map(|p| {
+            tokio::process::Command::new(env!("CARGO_BIN_EXE_leptos_cognito_demo"))
+                .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{p}"))
+                .env("LEPTOS_OUTPUT_NAME", "leptos_cognito_demo")
+                .env("NOTES_DATABASE_URL", &url)
+                .env("RUST_LOG", "error")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .kill_on_drop(true)
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let http = reqwest::Client::new();
+    for p in &ports {
+        let mut up = false;
+        for _ in 0..150 {
+            if let Ok(r) = http
+                .get(format!("http://127.0.0.1:{p}/api/me"))
+                .send()
+                .await
+            {
+                assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+                up = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(up, "the demo on port {p} started");
+    }
+    drop(_children);
+    let _ = std::fs::remove_dir_all(&dir);
+}
