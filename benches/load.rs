@@ -193,23 +193,7 @@ async fn main() {
     b.sign_in("alice", "alice-password", "/").await;
     app.clock.advance(120);
     let refreshes_before = count(&app.idp.counters().refreshes);
-    let session = cookie_header(&b);
-    let mut tasks = Vec::new();
-    for _ in 0..100 {
-        let (client, url, c) = (client.clone(), protected.clone(), session.clone());
-        tasks.push(tokio::spawn(async move {
-            client
-                .get(url)
-                .header("cookie", c)
-                .send()
-                .await
-                .map(|r| r.status().as_u16())
-                .unwrap_or(0)
-        }));
-    }
-    for t in tasks {
-        assert_eq!(t.await.unwrap(), 200);
-    }
+    concurrent_gets(std::slice::from_ref(&protected), &cookie_header(&b), 100).await;
     let refreshes = count(&app.idp.counters().refreshes) - refreshes_before;
     figure(
         "refresh calls, 100 concurrent requests after expiry",
@@ -342,25 +326,11 @@ async fn replicas_comparison(app: &TestApp, cookies: &str) {
     b.sign_in("alice", "alice-password", "/").await;
     app.clock.advance(120);
     let before = count(&app.idp.counters().refreshes);
-    let session = cookie_header(&b);
-    let client = reqwest::Client::new();
-    let mut tasks = Vec::new();
-    for i in 0..100 {
-        let url = format!("{}/bench/protected", urls[i % 2]);
-        let (client, c) = (client.clone(), session.clone());
-        tasks.push(tokio::spawn(async move {
-            client
-                .get(url)
-                .header("cookie", c)
-                .send()
-                .await
-                .map(|r| r.status().as_u16())
-                .unwrap_or(0)
-        }));
-    }
-    for t in tasks {
-        assert_eq!(t.await.unwrap(), 200);
-    }
+    let targets: Vec<String> = urls
+        .iter()
+        .map(|u| format!("{u}/bench/protected"))
+        .collect();
+    concurrent_gets(&targets, &cookie_header(&b), 100).await;
     let refreshes = count(&app.idp.counters().refreshes) - before;
     figure(
         "two replicas + Redis: refresh calls, 100 concurrent requests after expiry",
@@ -437,6 +407,20 @@ async fn static_files(bin: &str) {
         slowest_rps / api.rps,
         "informative (was 25 req/s before TCP_NODELAY)",
     );
+}
+
+/// `n` concurrent GETs with `cookie`, request `i` to `urls[i % len]`; each must answer 200.
+async fn concurrent_gets(urls: &[String], cookie: &str, n: usize) {
+    let client = reqwest::Client::new();
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let req = client.get(&urls[i % urls.len()]).header("cookie", cookie);
+            tokio::spawn(async move { req.send().await.map(|r| r.status().as_u16()).unwrap_or(0) })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 200);
+    }
 }
 
 fn rand_suffix() -> u64 {

@@ -159,50 +159,9 @@ fn proxy(backends: Vec<String>, hits: Arc<Vec<AtomicU64>>) -> Router {
 
 impl Replicas {
     async fn start(redis_url: &str, rotation: bool) -> Self {
-        let clock = Clock::system();
-        let idp = DevIdp::start(DevIdpOptions {
-            clock: clock.clone(),
-            ..Default::default()
-        })
-        .await
-        .expect("dev IdP");
-        idp.set_lifetimes(300, 300);
-        idp.set_refresh_rotation(rotation);
-        let front = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", front.local_addr().unwrap());
-        let config = idp
-            .app_config(&url)
-            .secret_key(SECRET)
-            .refresh_flow_enabled(true)
-            .http_timeout(Duration::from_millis(1500))
-            .redis_url(redis_url)
-            .redis_timeout(Duration::from_millis(200))
-            .build()
-            .expect("valid config");
-        let mut auths = Vec::new();
-        let mut urls = Vec::new();
-        let mut stops = Vec::new();
-        for _ in 0..2 {
-            let (auth, u, stop) = replica(&config, &clock).await;
-            auths.push(auth);
-            urls.push(u);
-            stops.push(stop);
-        }
-        let hits = Arc::new(vec![AtomicU64::new(0), AtomicU64::new(0)]);
-        stops.push(StopOnDrop(Some(serve(
-            front,
-            proxy(urls.clone(), hits.clone()),
-        ))));
-        let r = Self {
-            idp,
-            clock,
-            config,
-            auths,
-            urls,
-            url,
-            hits,
-            _servers: stops,
-        };
+        let r = Self::start_unchecked(redis_url).await;
+        r.idp.set_lifetimes(300, 300);
+        r.idp.set_refresh_rotation(rotation);
         r.wait_until_shared().await;
         r
     }
@@ -554,6 +513,7 @@ impl Replicas {
             .app_config(&url)
             .secret_key(SECRET)
             .refresh_flow_enabled(true)
+            .http_timeout(Duration::from_millis(1500))
             .redis_url(redis_url)
             .redis_timeout(Duration::from_millis(200))
             .build()
