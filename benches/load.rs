@@ -350,22 +350,8 @@ async fn replicas_comparison(app: &TestApp, cookies: &str) {
 /// TCP_NODELAY each file whose body is written after its headers waits ~40 ms for the client's
 /// delayed ACK. Against `/api/me` with cookies on the same single connection.
 async fn static_files(bin: &str) {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/target/site");
     let port = free_port();
-    let _demo = tokio::process::Command::new(bin)
-        .env("LEPTOS_SITE_ROOT", root)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "error")
-        .env("NOTES_DATABASE_URL", "sqlite::memory:")
-        .env(
-            vars::SECRET_KEY,
-            "bench-secret-key-bench-secret-key-0123456789",
-        )
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("demo starts");
+    let _demo = spawn_demo(bin, port, false);
     let base = format!("http://127.0.0.1:{port}");
     wait_for(&format!("{base}/")).await;
     let mut alice = Browser::new(&base);
@@ -421,6 +407,29 @@ async fn concurrent_gets(urls: &[String], cookie: &str, n: usize) {
     for t in tasks {
         assert_eq!(t.await.unwrap(), 200);
     }
+}
+
+/// The release demo on `port` (its own dev IdP, notes in memory), optionally with authorization
+/// disabled; killed when dropped.
+fn spawn_demo(bin: &str, port: u16, disabled: bool) -> tokio::process::Child {
+    tokio::process::Command::new(bin)
+        .env(
+            "LEPTOS_SITE_ROOT",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/target/site"),
+        )
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "error")
+        .env(vars::AWS_COGNITO_DISABLED, disabled.to_string())
+        .env("NOTES_DATABASE_URL", "sqlite::memory:")
+        .env(
+            vars::SECRET_KEY,
+            "bench-secret-key-bench-secret-key-0123456789",
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("demo starts")
 }
 
 fn rand_suffix() -> u64 {
@@ -510,24 +519,7 @@ fn free_port() -> u16 {
 }
 
 async fn ssr_comparison(bin: &str) {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/target/site");
-    let start = |port: u16, disabled: bool| {
-        tokio::process::Command::new(bin)
-            .env("LEPTOS_SITE_ROOT", root)
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("RUST_LOG", "error")
-            .env(vars::AWS_COGNITO_DISABLED, disabled.to_string())
-            .env("NOTES_DATABASE_URL", "sqlite::memory:")
-            .env(
-                vars::SECRET_KEY,
-                "bench-secret-key-bench-secret-key-0123456789",
-            )
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("demo starts")
-    };
+    let start = |port: u16, disabled: bool| spawn_demo(bin, port, disabled);
     let (p_on, p_off) = (free_port(), free_port());
     let _on = start(p_on, false);
     let _off = start(p_off, true);
