@@ -39,7 +39,6 @@ pub(crate) mod jwt;
 
 use std::{sync::Arc, time::Duration};
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use quick_cache::sync::Cache;
 use subtle::ConstantTimeEq;
 
@@ -437,10 +436,9 @@ impl TokenVerifier {
         let key = self.jwks.key(&parts.kid).await?;
         // An RSA signature is at most 1024 bytes (8192-bit keys): decoded on the stack.
         let mut signature = [0u8; 1024];
-        let len = URL_SAFE_NO_PAD
-            .decode_slice(parts.signature_b64, &mut signature)
-            .map_err(|_| VerifyError::BadSignature)?;
-        if !key.verify(parts.signing_input.as_bytes(), &signature[..len]) {
+        let signature = jwt::decode_into(parts.signature_b64, &mut signature)
+            .ok_or(VerifyError::BadSignature)?;
+        if !key.verify(parts.signing_input.as_bytes(), signature) {
             return Err(VerifyError::BadSignature);
         }
         parts.payload(payload_buf)
