@@ -470,6 +470,18 @@ async fn logout(r: &mut Report, http: &Client, config: &CognitoConfig) {
 }
 
 async fn client_auth(r: &mut Report, http: &Client, config: &CognitoConfig) {
+    let endpoint = config.token_endpoint();
+    let loopback = matches!(endpoint.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
+        || matches!(endpoint.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback())
+        || endpoint.host_str() == Some("localhost");
+    if config.client_secret().is_some() && endpoint.scheme() != "https" && !loopback {
+        r.fail(
+            checks::CLIENT_AUTH,
+            "not checked: the client secret would travel over plain http",
+            "use https:// in AWS_COGNITO_DOMAIN",
+        );
+        return;
+    }
     let mut req = http.post(config.token_endpoint()).form(&[
         ("grant_type", "authorization_code"),
         ("code", "cognito-doctor-not-a-code"),

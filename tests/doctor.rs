@@ -186,6 +186,19 @@ async fn wrong_settings_get_the_right_advice() {
     let (detail, _) = failing(&r, checks::CONFIG);
     assert!(detail.contains("AWS_COGNITO_COOKIE_SECURE"), "{r}");
 
+    // A plain-http, non-loopback domain: the secret is never sent there.
+    let r = diagnose(&with(
+        base.clone(),
+        vars::AWS_COGNITO_DOMAIN,
+        "http://auth.example.invalid",
+    ))
+    .await;
+    let (detail, fix) = failing(&r, checks::CLIENT_AUTH);
+    assert!(
+        detail.contains("plain http") && fix.contains("https"),
+        "{detail} / {fix}"
+    );
+
     idp.set_jwks_down(true);
     let r = diagnose(&base).await;
     let (_, fix) = failing(&r, checks::JWKS);

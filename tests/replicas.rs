@@ -563,19 +563,15 @@ async fn contract(store: &dyn SharedStore) {
         store.claim_refresh("k1", "b", ttl, true).await,
         Ok(Claim::Won)
     );
-    // Finishing by a stale owner stores the outcome but does not release b's lock.
+    // A stale owner (its lock expired, b took over) writes nothing and leaves b's lock.
     store
         .finish_refresh("k1", "a", Some(b"sealed-1"), Duration::from_secs(5))
         .await
         .unwrap();
     assert_eq!(
-        store.claim_refresh("k1", "c", ttl, false).await,
-        Ok(Claim::Busy),
-        "b still holds the lock"
-    );
-    assert_eq!(
         store.claim_refresh("k1", "c", ttl, true).await,
-        Ok(Claim::Outcome(b"sealed-1".to_vec()))
+        Ok(Claim::Busy),
+        "no outcome from a, b still holds the lock"
     );
     store
         .finish_refresh("k1", "b", Some(b"sealed-2"), Duration::from_secs(5))
@@ -590,11 +586,34 @@ async fn contract(store: &dyn SharedStore) {
         store.claim_refresh("k1", "c", ttl, true).await,
         Ok(Claim::Won)
     );
+    // A logout (forget) during a refresh in flight: the lock goes too, so the late outcome is
+    // never published.
+    assert_eq!(
+        store.claim_refresh("k3", "w", ttl, true).await,
+        Ok(Claim::Won)
+    );
+    store.forget_refresh("k3").await.unwrap();
+    store
+        .finish_refresh("k3", "w", Some(b"late"), Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.claim_refresh("k3", "v", ttl, true).await,
+        Ok(Claim::Won)
+    );
     // Outcomes expire.
+    assert_eq!(
+        store.claim_refresh("k2", "x", ttl, true).await,
+        Ok(Claim::Won)
+    );
     store
         .finish_refresh("k2", "x", Some(b"short"), Duration::from_millis(100))
         .await
         .unwrap();
+    assert_eq!(
+        store.claim_refresh("k2", "y", ttl, true).await,
+        Ok(Claim::Outcome(b"short".to_vec()))
+    );
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(
         store.claim_refresh("k2", "y", ttl, true).await,

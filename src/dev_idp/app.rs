@@ -29,7 +29,7 @@ pub const DEV_IDP_ADDR_VARIABLE: &str = "DEV_IDP_ADDR";
 /// In dev-IdP mode the refresh flow is on, a missing `SECRET_KEY` is generated, and the
 /// non-IdP variables of `vars` (cookie ages, scopes, the shared store, …) still apply, and so
 /// do `AWS_COGNITO_REDIRECT_URL` / `AWS_COGNITO_LOGOUT_URL` when the app is reached through a
-/// proxy (their origins are registered with the dev IdP).
+/// proxy (those exact URLs are registered with the dev IdP).
 ///
 /// # Errors
 /// A message naming what is wrong (configuration problems, the dev IdP refused on a public
@@ -85,17 +85,27 @@ pub async fn cognito_or_dev_idp(
         site
     };
     // Behind a proxy or load balancer the public URLs are given (`make demo-replicas`): use
-    // them, and let the dev IdP accept their origins.
+    // them, and let the dev IdP accept exactly those URLs.
     let public: HashMap<String, String> =
         [vars::AWS_COGNITO_REDIRECT_URL, vars::AWS_COGNITO_LOGOUT_URL]
             .into_iter()
             .filter_map(|k| {
                 let v = vars.get(k)?.trim();
-                let origin = url::Url::parse(v).ok()?.origin().ascii_serialization();
-                idp.register_app(&origin);
+                url::Url::parse(v).ok()?;
                 Some((k.to_string(), v.to_string()))
             })
             .collect();
+    // Registered as the app will send them (parsed and serialised like the configuration).
+    let serialised = |k: &str| {
+        public
+            .get(k)
+            .and_then(|v| url::Url::parse(v).ok())
+            .map(|u| u.to_string())
+    };
+    idp.register_urls(
+        serialised(vars::AWS_COGNITO_REDIRECT_URL).as_deref(),
+        serialised(vars::AWS_COGNITO_LOGOUT_URL).as_deref(),
+    );
     let config = idp
         .app_config(&format!("http://{host}"))
         .refresh_flow_enabled(true)

@@ -318,14 +318,24 @@ impl DevIdp {
     /// Registers `{origin}/auth/callback` and `{origin}/` on every client.
     pub fn register_app(&self, origin: &str) {
         let origin = origin.trim_end_matches('/');
+        self.register_urls(
+            Some(&format!("{origin}/auth/callback")),
+            Some(&format!("{origin}/")),
+        );
+    }
+
+    /// Registers an exact callback URL and / or sign-out URL on every client.
+    pub fn register_urls(&self, redirect_uri: Option<&str>, logout_uri: Option<&str>) {
         for c in write(&self.state.clients).iter_mut() {
-            let cb = format!("{origin}/auth/callback");
-            if !c.redirect_uris.contains(&cb) {
-                c.redirect_uris.push(cb);
+            if let Some(cb) = redirect_uri {
+                if !c.redirect_uris.iter().any(|u| u == cb) {
+                    c.redirect_uris.push(cb.to_string());
+                }
             }
-            let lo = format!("{origin}/");
-            if !c.logout_uris.contains(&lo) {
-                c.logout_uris.push(lo);
+            if let Some(lo) = logout_uri {
+                if !c.logout_uris.iter().any(|u| u == lo) {
+                    c.logout_uris.push(lo.to_string());
+                }
             }
         }
     }

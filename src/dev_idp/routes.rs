@@ -308,7 +308,7 @@ async fn token(AxState(state): AxState<S>, headers: HeaderMap, body: Bytes) -> R
             if let Some(challenge) = &grant.code_challenge {
                 let verifier = p.get("code_verifier").map(String::as_str).unwrap_or("");
                 // RFC 7636 asks for 43..=128 characters; Cognito also accepts the 34–43
-                // character verifiers flask-cognito-lib makes, and so does this stand-in.
+                // character verifiers flask-cognito-lib makes, so this stand-in accepts 32+.
                 let ok_shape = (32..=128).contains(&verifier.len())
                     && verifier
                         .chars()

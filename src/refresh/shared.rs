@@ -48,6 +48,7 @@ impl Refresher {
         let give_up = Instant::now() + c.wait;
         // A forced refresh ignores a finished outcome, but joins one in flight elsewhere.
         let mut skip_outcome = mode == RefreshMode::Force;
+        let mut seen_busy = false;
         loop {
             let claim = c
                 .store
@@ -57,6 +58,11 @@ impl Refresher {
                 )
                 .await;
             match claim {
+                // Another replica is calling Cognito with this token: calling too could present
+                // a token it already rotated out. Answer 503 (cookies kept) instead.
+                Err(_) if seen_busy => {
+                    return Err(RefreshError::Unavailable(IdpError::Unreachable));
+                }
                 Err(_) => return self.call_cognito(client, verifier, refresh_token).await,
                 Ok(Claim::Won) => {
                     let result = self.call_cognito(client, verifier, refresh_token).await;
@@ -77,9 +83,10 @@ impl Refresher {
                         Err(_) => (Shared::Rejected { at_ms }, RESULT_TTL),
                     };
                     let sealed = key.seal(&outcome);
+                    // Bypasses the circuit breaker: the waiters depend on this write.
                     let _ = c
                         .store
-                        .call(
+                        .probe(
                             "finish refresh",
                             store.finish_refresh(&key.name, &owner, Some(&sealed), ttl),
                         )
@@ -134,6 +141,7 @@ impl Refresher {
                         return Err(RefreshError::Unavailable(IdpError::Timeout));
                     }
                     skip_outcome = false;
+                    seen_busy = true;
                     tokio::time::sleep(POLL).await;
                 }
             }

@@ -40,7 +40,7 @@ struct Maps {
 /// let ttl = Duration::from_secs(5);
 /// assert_eq!(store.claim_refresh("k", "a", ttl, true).await, Ok(Claim::Won));
 /// assert_eq!(store.claim_refresh("k", "b", ttl, true).await, Ok(Claim::Busy));
-/// store.finish_refresh("k", "a", Some(b"sealed"), ttl).await.unwrap();
+/// store.finish_refresh("k", "a", Some(b"sealed"), ttl).await.unwrap(); // a holds the lock
 /// assert_eq!(store.claim_refresh("k", "b", ttl, true).await, Ok(Claim::Outcome(b"sealed".to_vec())));
 /// # });
 /// # fn tokio_test_block_on<F: std::future::Future>(f: F) -> F::Output {
@@ -94,11 +94,17 @@ impl MemoryStore {
     }
 }
 
-fn bounded<V>(map: &mut HashMap<String, V>, live: impl Fn(&V) -> bool) {
+/// Makes room for one entry: drops the expired ones (expiry at or before `now`), then the
+/// earliest-expiring.
+fn bounded<V, T: Ord + Copy>(map: &mut HashMap<String, V>, expiry: impl Fn(&V) -> T, now: T) {
     if map.len() >= MAX_ENTRIES {
-        map.retain(|_, v| live(v));
+        map.retain(|_, v| expiry(v) > now);
         while map.len() >= MAX_ENTRIES {
-            let Some(k) = map.keys().next().cloned() else {
+            let Some(k) = map
+                .iter()
+                .min_by_key(|(_, v)| expiry(v))
+                .map(|(k, _)| k.clone())
+            else {
                 break;
             };
             map.remove(&k);
@@ -138,7 +144,7 @@ impl SharedStore for MemoryStore {
         if m.locks.get(key).is_some_and(|(_, until)| *until > now) {
             return ready(Ok(Claim::Busy));
         }
-        bounded(&mut m.locks, |(_, until)| *until > now);
+        bounded(&mut m.locks, |(_, until)| *until, now);
         m.locks
             .insert(key.to_string(), (owner.to_string(), now + lock_ttl));
         ready(Ok(Claim::Won))
@@ -153,18 +159,26 @@ impl SharedStore for MemoryStore {
     ) -> StoreFuture<'a, ()> {
         let now = Instant::now();
         let mut m = self.maps();
-        if let Some(o) = outcome {
-            bounded(&mut m.outcomes, |(_, until)| *until > now);
-            m.outcomes.insert(key.to_string(), (o.to_vec(), now + ttl));
+        // Only the holder of a live lock writes (one that lost it to expiry or a logout does not).
+        if !m
+            .locks
+            .get(key)
+            .is_some_and(|(o, until)| o == owner && *until > now)
+        {
+            return ready(Ok(()));
         }
-        if m.locks.get(key).is_some_and(|(o, _)| o == owner) {
-            m.locks.remove(key);
+        m.locks.remove(key);
+        if let Some(o) = outcome {
+            bounded(&mut m.outcomes, |(_, until)| *until, now);
+            m.outcomes.insert(key.to_string(), (o.to_vec(), now + ttl));
         }
         ready(Ok(()))
     }
 
     fn forget_refresh<'a>(&'a self, key: &'a str) -> StoreFuture<'a, ()> {
-        self.maps().outcomes.remove(key);
+        let mut m = self.maps();
+        m.outcomes.remove(key);
+        m.locks.remove(key);
         ready(Ok(()))
     }
 
@@ -175,7 +189,7 @@ impl SharedStore for MemoryStore {
         {
             let mut m = self.maps();
             m.revoked.retain(|_, until| *until > now);
-            bounded(&mut m.revoked, |until| *until > now);
+            bounded(&mut m.revoked, |until| *until, now);
             let e = m
                 .revoked
                 .entry(revocation.id.clone())

@@ -130,8 +130,9 @@ pub trait SharedStore: Send + Sync + fmt::Debug + 'static {
         take_outcome: bool,
     ) -> StoreFuture<'a, Claim>;
 
-    /// Stores `outcome` (when given) under `key` for `ttl`, and releases the lock if `owner`
-    /// still holds it.
+    /// If `owner` still holds the lock of `key`: stores `outcome` (when given) for `ttl` and
+    /// releases the lock. An owner that lost the lock (expired, or removed by
+    /// [`forget_refresh`](Self::forget_refresh) at logout) writes nothing.
     fn finish_refresh<'a>(
         &'a self,
         key: &'a str,
@@ -140,7 +141,8 @@ pub trait SharedStore: Send + Sync + fmt::Debug + 'static {
         ttl: Duration,
     ) -> StoreFuture<'a, ()>;
 
-    /// Deletes the outcome stored under `key` (at logout).
+    /// Deletes the outcome and the lock of `key` (at logout): a refresh still in flight then
+    /// cannot publish its tokens.
     fn forget_refresh<'a>(&'a self, key: &'a str) -> StoreFuture<'a, ()>;
 
     /// Records `revocation` (a later `until` for the same id wins), drops entries expired at

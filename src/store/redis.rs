@@ -42,10 +42,12 @@ if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 'W' end
 return 'B'
 ";
 
-/// Stores the outcome (if any) and releases the lock if the caller still holds it.
+/// If the caller still holds the lock: stores the outcome (if any) and releases the lock. A
+/// caller that lost it (expired, or deleted by a logout) writes nothing.
 const FINISH: &str = r"
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 if ARGV[2] ~= '' then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
-if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+redis.call('DEL', KEYS[2])
 return 1
 ";
 
@@ -201,9 +203,10 @@ impl SharedStore for RedisStore {
 
     fn forget_refresh<'a>(&'a self, key: &'a str) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            let (outcome, _) = self.refresh_keys(key);
+            let (outcome, lock) = self.refresh_keys(key);
             let _: i64 = redis::cmd("DEL")
                 .arg(outcome)
+                .arg(lock)
                 .query_async(&mut self.conn())
                 .await
                 .map_err(unreachable)?;
@@ -248,7 +251,7 @@ impl SharedStore for RedisStore {
 
     fn revocations(&self, now: i64, limit: usize) -> StoreFuture<'_, Vec<Revocation>> {
         Box::pin(async move {
-            let rows: Vec<(String, f64)> = redis::cmd("ZRANGE")
+            let rows: Vec<(Vec<u8>, f64)> = redis::cmd("ZRANGE")
                 .arg(self.revoked_key())
                 .arg("+inf")
                 .arg(format!("({now}"))
@@ -261,11 +264,14 @@ impl SharedStore for RedisStore {
                 .query_async(&mut self.conn())
                 .await
                 .map_err(unreachable)?;
+            // Members that are not UTF-8 (never written by the library) are skipped, not fatal.
             Ok(rows
                 .into_iter()
-                .map(|(id, until)| Revocation {
-                    id,
-                    until: until as i64,
+                .filter_map(|(id, until)| {
+                    Some(Revocation {
+                        id: String::from_utf8(id).ok()?,
+                        until: until as i64,
+                    })
                 })
                 .filter(Revocation::is_valid)
                 .collect())

@@ -61,13 +61,18 @@ async fn follow(handle: &StoreHandle, list: &RevocationList, clock: &Clock) -> b
         Err(_) => return false,
     }
     handle.flush_pending(clock.now()).await;
+    // One interval for the whole subscription: announcements arriving more often than every
+    // HEALTH_EVERY must not postpone the health check and the flush of pending revocations.
+    let mut health = tokio::time::interval(HEALTH_EVERY);
+    health.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    health.tick().await;
     loop {
         tokio::select! {
             next = stream.next() => match next {
                 Some(r) => list.revoke(&r.id, r.until),
                 None => break,
             },
-            _ = tokio::time::sleep(HEALTH_EVERY) => {
+            _ = health.tick() => {
                 if handle.probe("ping", store.ping()).await.is_err() {
                     return true;
                 }
