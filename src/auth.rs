@@ -153,11 +153,7 @@ impl CognitoAuth {
         }
         let store = Arc::new(StoreHandle::new(store, config.redis_timeout()));
         let sync = if store.is_shared() {
-            if tokio::runtime::Handle::try_current().is_err() {
-                return Err(SetupError::Store(
-                    "a shared store needs a Tokio runtime: build CognitoAuth inside one".into(),
-                ));
-            }
+            in_runtime("a shared store")?;
             tracing::info!(
                 engine = store.store().engine(),
                 "shared store on: refreshes and revocations are shared with the other replicas"
@@ -309,17 +305,25 @@ impl CognitoAuthBuilder {
     }
 }
 
+/// A shared store runs a background task: it needs the Tokio runtime the app runs in.
+fn in_runtime(what: &str) -> Result<(), SetupError> {
+    tokio::runtime::Handle::try_current()
+        .map(|_| ())
+        .map_err(|_| {
+            SetupError::Store(format!(
+                "{what} needs a Tokio runtime: build CognitoAuth inside one"
+            ))
+        })
+}
+
 fn default_store(config: &CognitoConfig) -> Result<Arc<dyn SharedStore>, SetupError> {
     let Some(url) = config.redis_url() else {
         return Ok(Arc::new(MemoryStore::private()));
     };
     #[cfg(feature = "redis")]
     {
-        if tokio::runtime::Handle::try_current().is_err() {
-            return Err(SetupError::Store(
-                "AWS_COGNITO_REDIS_URL needs a Tokio runtime: build CognitoAuth inside one".into(),
-            ));
-        }
+        // Checked before opening: the connection manager belongs to a runtime.
+        in_runtime("AWS_COGNITO_REDIS_URL")?;
         let store =
             store::RedisStore::open(url.expose(), &namespace(config), config.redis_timeout())
                 .map_err(|e| SetupError::Store(e.to_string()))?;

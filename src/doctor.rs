@@ -471,10 +471,10 @@ async fn logout(r: &mut Report, http: &Client, config: &CognitoConfig) {
 
 async fn client_auth(r: &mut Report, http: &Client, config: &CognitoConfig) {
     let endpoint = config.token_endpoint();
-    let loopback = matches!(endpoint.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
-        || matches!(endpoint.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback())
-        || endpoint.host_str() == Some("localhost");
-    if config.client_secret().is_some() && endpoint.scheme() != "https" && !loopback {
+    if config.client_secret().is_some()
+        && endpoint.scheme() != "https"
+        && !crate::config::is_loopback(&endpoint)
+    {
         r.fail(
             checks::CLIENT_AUTH,
             "not checked: the client secret would travel over plain http",

@@ -43,6 +43,8 @@
 mod builder;
 mod env;
 mod validate;
+#[cfg(feature = "doctor")]
+pub(crate) use validate::is_loopback;
 pub mod vars;
 
 use std::{fmt, time::Duration};

@@ -487,7 +487,7 @@ fn secret_key_is_strong(p: &mut Problems, key: Option<&Secret>, dev: bool) -> Op
 }
 
 /// Whether `host` is a loopback host: `127.0.0.0/8`, `::1` or `localhost`.
-fn is_loopback(u: &Url) -> bool {
+pub(crate) fn is_loopback(u: &Url) -> bool {
     match u.host() {
         Some(Host::Ipv4(ip)) => ip.is_loopback(),
         Some(Host::Ipv6(ip)) => ip.is_loopback(),

@@ -86,26 +86,24 @@ pub async fn cognito_or_dev_idp(
     };
     // Behind a proxy or load balancer the public URLs are given (`make demo-replicas`): use
     // them, and let the dev IdP accept exactly those URLs.
-    let public: HashMap<String, String> =
-        [vars::AWS_COGNITO_REDIRECT_URL, vars::AWS_COGNITO_LOGOUT_URL]
-            .into_iter()
-            .filter_map(|k| {
-                let v = vars.get(k)?.trim();
-                url::Url::parse(v).ok()?;
-                Some((k.to_string(), v.to_string()))
-            })
-            .collect();
     // Registered as the app will send them (parsed and serialised like the configuration).
-    let serialised = |k: &str| {
-        public
-            .get(k)
-            .and_then(|v| url::Url::parse(v).ok())
+    let public_url = |k: &str| {
+        vars.get(k)
+            .and_then(|v| url::Url::parse(v.trim()).ok())
             .map(|u| u.to_string())
     };
-    idp.register_urls(
-        serialised(vars::AWS_COGNITO_REDIRECT_URL).as_deref(),
-        serialised(vars::AWS_COGNITO_LOGOUT_URL).as_deref(),
+    let (redirect, logout) = (
+        public_url(vars::AWS_COGNITO_REDIRECT_URL),
+        public_url(vars::AWS_COGNITO_LOGOUT_URL),
     );
+    idp.register_urls(redirect.as_deref(), logout.as_deref());
+    let public: HashMap<String, String> = [
+        (vars::AWS_COGNITO_REDIRECT_URL, redirect),
+        (vars::AWS_COGNITO_LOGOUT_URL, logout),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| Some((k.to_string(), v?)))
+    .collect();
     let config = idp
         .app_config(&format!("http://{host}"))
         .refresh_flow_enabled(true)
