@@ -35,12 +35,30 @@ struct Redis {
     child: Option<tokio::process::Child>,
 }
 
+/// A free loopback port *below* the kernel's ephemeral range. A port taken from
+/// `bind(0)` and released is in that range, so while Redis is down another test's
+/// listener, or a reconnecting client's own outgoing socket (a TCP self-connect to
+/// the closed port), can take it before `redis-server` binds it.
 fn free_port() -> u16 {
-    StdListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    let (first, span) = (10_000u16, low.saturating_sub(10_000).max(1000));
+    let seed = u64::from(std::process::id()) * 7919
+        + std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos() as u64;
+    for _ in 0..1000 {
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        let port = first + ((seed + n * 104_729) % u64::from(span)) as u16;
+        if StdListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free loopback port below {low}");
 }
 
 impl Redis {
@@ -76,6 +94,16 @@ impl Redis {
         for _ in 0..100 {
             if store.ping().await.is_ok() {
                 return;
+            }
+            if let Some(status) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
+                panic!(
+                    "redis-server exited ({status}) before answering on port {}",
+                    self.port
+                );
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
