@@ -57,12 +57,120 @@ impl AuthSnapshot {
     }
 }
 
+/// When the session ends, as the server knows it (times in seconds since the epoch, on the
+/// server's clock). Carries no token.
+///
+/// # Example
+/// ```
+/// use leptos_cognito::SessionTimes;
+/// let t = SessionTimes { access_expires_at: Some(2_000), idle_expires_at: Some(1_500), ..Default::default() };
+/// assert_eq!(t.ends_at(), Some(1_500));
+/// let t = SessionTimes { refreshable: true, access_expires_at: Some(2_000), ..Default::default() };
+/// assert_eq!(t.ends_at(), None); // refreshed as it goes
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SessionTimes {
+    /// The access token's expiry.
+    pub access_expires_at: Option<i64>,
+    /// The idle limit (`AWS_COGNITO_SESSION_IDLE_SECONDS`), unless the session is used before.
+    pub idle_expires_at: Option<i64>,
+    /// The absolute limit (`AWS_COGNITO_SESSION_MAX_SECONDS`).
+    pub absolute_expires_at: Option<i64>,
+    /// Whether the session refreshes itself (refresh flow on, cookie session).
+    pub refreshable: bool,
+    /// How long before [`ends_at`](Self::ends_at) the session "ends soon", seconds
+    /// (`AWS_COGNITO_SESSION_WARNING_SECONDS`).
+    pub warn_before: i64,
+    /// Lead time of the proactive refresh, seconds (`AWS_COGNITO_PROACTIVE_REFRESH_SECONDS`).
+    pub proactive_refresh: Option<i64>,
+}
+
+impl SessionTimes {
+    /// When the session ends unless something is done: the earliest of the idle and absolute
+    /// limits, and the access token's expiry when the session cannot refresh.
+    pub fn ends_at(&self) -> Option<i64> {
+        let access = (!self.refreshable).then_some(self.access_expires_at).flatten();
+        [self.idle_expires_at, self.absolute_expires_at, access]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+}
+
+/// What the browser learns about the session: the snapshot, its times and the server's clock
+/// (so the browser counts down in server time). Sent in the hydration data and by
+/// [`session_state`](crate::session_state).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SessionView {
+    /// The auth state.
+    pub snapshot: AuthSnapshot,
+    /// When the session ends (default when nobody is signed in).
+    pub times: SessionTimes,
+    /// The server's clock when this view was made (seconds since the epoch).
+    pub server_now: i64,
+}
+
+/// The view of the current request (server side): the snapshot, the session's times and the
+/// server's clock.
+#[cfg(feature = "ssr")]
+pub(crate) fn server_view() -> SessionView {
+    use crate::auth::CognitoAuth;
+
+    let snapshot = server_snapshot();
+    let parts = leptos::prelude::use_context::<http::request::Parts>();
+    let auth = parts
+        .as_ref()
+        .and_then(|p| p.extensions.get::<CognitoAuth>().cloned());
+    let Some(auth) = auth else {
+        return SessionView {
+            snapshot,
+            times: SessionTimes::default(),
+            server_now: crate::policy::unix_now(),
+        };
+    };
+    let config = auth.config();
+    let session = parts
+        .as_ref()
+        .and_then(|p| p.extensions.get::<crate::session::AuthState>())
+        .and_then(|s| s.session().cloned());
+    SessionView {
+        snapshot,
+        times: session.map_or_else(SessionTimes::default, |s| times_of(config, &s)),
+        server_now: auth.clock().now(),
+    }
+}
+
+/// The times of a verified session under `config`.
+#[cfg(feature = "ssr")]
+pub(crate) fn times_of(
+    config: &crate::config::CognitoConfig,
+    s: &crate::session::Session,
+) -> SessionTimes {
+    SessionTimes {
+        access_expires_at: Some(s.user.access_expires_at),
+        idle_expires_at: s.limits.idle_expires_at,
+        absolute_expires_at: s.limits.absolute_expires_at,
+        refreshable: config.refresh_flow_enabled()
+            && s.source == crate::session::CredentialSource::Cookie,
+        warn_before: config.session_warning().as_secs() as i64,
+        proactive_refresh: config.proactive_refresh().map(|d| d.as_secs() as i64),
+    }
+}
+
+/// On the client the view always comes from the hydration data.
+#[cfg(not(feature = "ssr"))]
+pub(crate) fn server_view() -> SessionView {
+    SessionView::default()
+}
+
 /// The snapshot of the current request (server side). Outside a request (route-list
 /// generation, which renders on a request no axum router saw) it is
 /// [`AuthSnapshot::SignedOut`]; inside a request that the layer did not see, the error is
 /// logged and the response becomes a 500.
 #[cfg(feature = "ssr")]
-pub(crate) fn server_snapshot() -> AuthSnapshot {
+fn server_snapshot() -> AuthSnapshot {
     use leptos::prelude::use_context;
 
     use crate::{auth::CognitoAuth, session::AuthState};
@@ -100,10 +208,4 @@ pub(crate) fn server_snapshot() -> AuthSnapshot {
         AuthState::Unavailable => AuthSnapshot::Unavailable,
         _ => AuthSnapshot::SignedOut,
     }
-}
-
-/// On the client the snapshot always comes from the hydration data.
-#[cfg(not(feature = "ssr"))]
-pub(crate) fn server_snapshot() -> AuthSnapshot {
-    AuthSnapshot::SignedOut
 }

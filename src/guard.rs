@@ -7,8 +7,11 @@
 //!    pages: **303** to `/auth/login?return_to=<this path>`.
 //! 2. Signed in but not allowed → **403** naming the unmet rule (`error="insufficient_scope"`
 //!    only when the failed rule is about scopes).
-//! 3. Cognito unreachable while the session needed it → **503** with `Retry-After`.
-//! 4. `AWS_COGNITO_DISABLED` → everything passes, and the result says so
+//! 3. Signed in longer ago than the policy's `max_auth_age` → **401**
+//!    `reauthentication_required` (RFC 9470's `insufficient_user_authentication`); pages:
+//!    **303** to sign-in with `prompt=login`.
+//! 4. Cognito unreachable while the session needed it → **503** with `Retry-After`.
+//! 5. `AWS_COGNITO_DISABLED` → everything passes, and the result says so
 //!    ([`Authorized::Disabled`]), so a handler cannot take an anonymous caller for a user.
 //!
 //! # Example
@@ -82,14 +85,17 @@ fn check(policy: &Policy, state: &AuthState, auth: &CognitoAuth) -> Result<Autho
     if let Some(r) = state.rejection() {
         return Err(r);
     }
-    match policy.evaluate(state.user()) {
+    match policy.evaluate_at(state.user(), auth.clock().now()) {
         Decision::Allow => state
             .user()
             .cloned()
             .map(Authorized::User)
             .ok_or(Rejection::Unauthenticated),
-        Decision::Unauthenticated => Err(Rejection::Unauthenticated),
         Decision::Forbidden(rule) => Err(Rejection::Forbidden(rule)),
+        Decision::Reauthenticate { max_age } => {
+            Err(Rejection::ReauthenticationRequired { max_age })
+        }
+        _ => Err(Rejection::Unauthenticated),
     }
 }
 

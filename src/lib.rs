@@ -80,6 +80,8 @@ mod context;
 pub mod paths;
 pub mod policy;
 mod server_fns;
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+mod tabs;
 mod user;
 
 #[cfg(feature = "ssr")]
@@ -123,6 +125,10 @@ pub mod revocation;
 #[cfg(feature = "ssr")]
 mod session;
 #[cfg(feature = "ssr")]
+mod session_end;
+#[cfg(feature = "ssr")]
+mod limits;
+#[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod telemetry;
@@ -130,13 +136,13 @@ pub mod telemetry;
 pub mod verify;
 
 pub use components::{
-    provide_auth, refresh_user, use_auth, use_user, AuthContext, Protected, SignInLink,
-    SignOutButton, SignedIn, SignedOut,
+    provide_auth, refresh_user, use_auth, use_session, use_user, AuthContext, Protected,
+    SessionSignals, SignInLink, SignOutButton, SignedIn, SignedOut,
 };
-pub use context::AuthSnapshot;
-pub use paths::login_url;
+pub use context::{AuthSnapshot, SessionTimes, SessionView};
+pub use paths::{login_url, LoginOptions};
 pub use policy::{Decision, Policy, UnmetRule};
-pub use server_fns::{current_user, refresh_session};
+pub use server_fns::{current_user, extend_session, refresh_session, session_state};
 pub use user::CognitoUser;
 
 #[cfg(feature = "ssr")]
@@ -146,5 +152,5 @@ pub use {
     guard::{require, Authorized, RequireLayer, RequireService},
     middleware::{CognitoLayer, CognitoService},
     rejection::{PageRejection, Rejection},
-    session::{AuthState, CredentialSource, Session},
+    session::{AuthState, CredentialSource, Session, SessionLimits},
 };

@@ -38,7 +38,7 @@ use tower_cookies::{service::CookieManager, Cookies};
 use crate::{
     auth::CognitoAuth,
     csrf,
-    paths::{CALLBACK_PATH, LOGIN_PATH, LOGOUT_PATH},
+    paths::{CALLBACK_PATH, LOGIN_PATH, LOGOUT_PATH, SESSION_FN_PATH, USER_FN_PATH},
     rejection::Rejection,
     resolver,
     session::Consulted,
@@ -134,7 +134,9 @@ where
             let cookies_changed = if skip {
                 None
             } else {
-                let r = resolver::resolve(&auth, req.headers(), &jar, credentials).await;
+                // The browser's background reads of the session do not count as its use.
+                let activity = !matches!(path, SESSION_FN_PATH | USER_FN_PATH);
+                let r = resolver::resolve(&auth, req.headers(), &jar, credentials, activity).await;
                 req.extensions_mut().insert(r.state);
                 Some(r.cookies_changed)
             };

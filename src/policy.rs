@@ -3,8 +3,12 @@
 //! Rules:
 //! 1. No user → [`Decision::Unauthenticated`] (pages redirect to login, APIs answer 401).
 //! 2. A user who fails any requirement → [`Decision::Forbidden`] (403).
-//! 3. Otherwise [`Decision::Allow`].
-//! 4. A forbidden decision names the first rule the user failed ([`UnmetRule`]), so a group
+//! 3. A user who meets them all but signed in longer ago than [`Policy::max_auth_age`]
+//!    allows (by the ID token's `auth_time`) → [`Decision::Reauthenticate`] (step-up: pages
+//!    send the user through sign-in again with `prompt=login`, APIs answer 401
+//!    `reauthentication_required`). Re-authenticating cannot fix a group, so rule 2 wins.
+//! 4. Otherwise [`Decision::Allow`].
+//! 5. A forbidden decision names the first rule the user failed ([`UnmetRule`]), so a group
 //!    failure is never reported as a missing scope.
 //!
 //! Groups follow flask-cognito-lib's `auth_required(groups, any_group)`: all of them by default,
@@ -33,6 +37,7 @@ use crate::CognitoUser;
 
 /// The outcome of evaluating a [`Policy`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Decision {
     /// Let the request through.
     Allow,
@@ -40,6 +45,12 @@ pub enum Decision {
     Unauthenticated,
     /// Signed in but not allowed: 403, naming the rule that failed.
     Forbidden(UnmetRule),
+    /// Allowed, but the sign-in is older than the policy's `max_auth_age` (seconds): 401
+    /// `reauthentication_required`, or a fresh sign-in (`prompt=login`) for pages.
+    Reauthenticate {
+        /// The policy's maximum authentication age, in seconds.
+        max_age: u64,
+    },
 }
 
 /// The requirement of a [`Policy`] that the user did not meet.
@@ -99,6 +110,7 @@ enum Rule {
     AnyGroup(Vec<String>),
     Scopes(Vec<String>),
     Custom(&'static str, Predicate),
+    MaxAuthAge(u64),
 }
 
 impl fmt::Debug for Rule {
@@ -108,6 +120,7 @@ impl fmt::Debug for Rule {
             Rule::AnyGroup(g) => write!(f, "any group of {g:?}"),
             Rule::Scopes(s) => write!(f, "scopes {s:?}"),
             Rule::Custom(name, _) => write!(f, "custom {name:?}"),
+            Rule::MaxAuthAge(s) => write!(f, "signed in within {s} s"),
         }
     }
 }
@@ -214,6 +227,39 @@ impl Policy {
         self
     }
 
+    /// Signed in within `max_age` (step-up for sensitive pages and actions), by the ID
+    /// token's `auth_time`; a session without `auth_time` must sign in again.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use leptos_cognito::{CognitoUser, Decision, Policy};
+    /// let p = Policy::max_auth_age(Duration::from_secs(300));
+    /// let u = CognitoUser { auth_time: Some(1_000), ..Default::default() };
+    /// assert_eq!(p.evaluate_at(Some(&u), 1_300), Decision::Allow);
+    /// assert_eq!(p.evaluate_at(Some(&u), 1_301), Decision::Reauthenticate { max_age: 300 });
+    /// ```
+    pub fn max_auth_age(max_age: std::time::Duration) -> Self {
+        Self::signed_in().and_max_auth_age(max_age)
+    }
+
+    /// Adds a [`max_auth_age`](Self::max_auth_age) requirement (the strictest one counts).
+    pub fn and_max_auth_age(mut self, max_age: std::time::Duration) -> Self {
+        self.rules.push(Rule::MaxAuthAge(max_age.as_secs()));
+        self
+    }
+
+    /// The strictest maximum authentication age of this policy, if any.
+    pub fn auth_age_limit(&self) -> Option<std::time::Duration> {
+        self.rules
+            .iter()
+            .filter_map(|r| match r {
+                Rule::MaxAuthAge(s) => Some(*s),
+                _ => None,
+            })
+            .min()
+            .map(std::time::Duration::from_secs)
+    }
+
     /// Adds a custom predicate over the verified claims.
     pub fn and_custom(
         mut self,
@@ -224,8 +270,14 @@ impl Policy {
         self
     }
 
-    /// Evaluates the policy for `user` (`None`: nobody signed in).
+    /// Evaluates the policy for `user` (`None`: nobody signed in) now.
     pub fn evaluate(&self, user: Option<&CognitoUser>) -> Decision {
+        self.evaluate_at(user, unix_now())
+    }
+
+    /// Evaluates the policy for `user` at `now` (seconds since the epoch): the server passes
+    /// its clock, components the time shared with the server render.
+    pub fn evaluate_at(&self, user: Option<&CognitoUser>, now: i64) -> Decision {
         let Some(user) = user else {
             return Decision::Unauthenticated;
         };
@@ -244,12 +296,26 @@ impl Policy {
                     UnmetRule::Scopes(s.clone()),
                 ),
                 Rule::Custom(name, p) => (p(user), UnmetRule::Custom(name)),
+                Rule::MaxAuthAge(_) => return None,
             };
             (!ok).then_some(unmet)
         });
-        match unmet {
+        if let Some(rule) = unmet {
+            return Decision::Forbidden(rule);
+        }
+        match self.auth_age_limit() {
+            Some(max) => {
+                let max_age = max.as_secs();
+                let fresh = user.auth_time.is_some_and(|t| {
+                    now.saturating_sub(t) <= i64::try_from(max_age).unwrap_or(i64::MAX)
+                });
+                if fresh {
+                    Decision::Allow
+                } else {
+                    Decision::Reauthenticate { max_age }
+                }
+            }
             None => Decision::Allow,
-            Some(rule) => Decision::Forbidden(rule),
         }
     }
 
@@ -259,9 +325,42 @@ impl Policy {
     }
 }
 
+/// Seconds since the epoch (the browser's clock in wasm, where `SystemTime` is unavailable).
+pub(crate) fn unix_now() -> i64 {
+    #[cfg(all(target_arch = "wasm32", feature = "hydrate"))]
+    {
+        (js_sys::Date::now() / 1000.0) as i64
+    }
+    #[cfg(all(target_arch = "wasm32", not(feature = "hydrate")))]
+    {
+        0
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn step_up_comes_after_the_other_rules() {
+        let p = Policy::groups(["admin"]).and_max_auth_age(std::time::Duration::from_secs(60));
+        let mut u = user(&["admin"]);
+        assert_eq!(p.evaluate_at(Some(&u), 0), Decision::Reauthenticate { max_age: 60 });
+        u.auth_time = Some(100);
+        assert_eq!(p.evaluate_at(Some(&u), 160), Decision::Allow);
+        assert_eq!(p.evaluate_at(Some(&u), 161), Decision::Reauthenticate { max_age: 60 });
+        assert!(matches!(p.evaluate_at(Some(&user(&[])), 0), Decision::Forbidden(_)));
+        assert_eq!(p.evaluate_at(None, 0), Decision::Unauthenticated);
+        let stricter = p.and_max_auth_age(std::time::Duration::from_secs(10));
+        assert_eq!(stricter.auth_age_limit(), Some(std::time::Duration::from_secs(10)));
+        assert_eq!(stricter.evaluate_at(Some(&u), 111), Decision::Reauthenticate { max_age: 10 });
+    }
 
     fn user(groups: &[&str]) -> CognitoUser {
         CognitoUser {

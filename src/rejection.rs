@@ -7,6 +7,7 @@
 //! |---|---|---|
 //! | [`Rejection::Unauthenticated`] | 401 | `WWW-Authenticate: Bearer realm=…` (pages: 303 to sign-in) |
 //! | [`Rejection::InvalidToken`] | 401 | `error="invalid_token"` (pages: 303 to sign-in) |
+//! | [`Rejection::ReauthenticationRequired`] | 401 | `error="insufficient_user_authentication"`, `max_age` (RFC 9470; pages: 303 to sign-in with `prompt=login`) |
 //! | [`Rejection::Forbidden`] | 403 | names the unmet rule; `error="insufficient_scope"` only for scopes |
 //! | [`Rejection::CrossOrigin`] | 403 | a cookie-authenticated unsafe request from another origin |
 //! | [`Rejection::Unavailable`] | 503 | `Retry-After: 5`; the session's cookies are kept |
@@ -33,7 +34,11 @@ use axum::{
 };
 use http::{header, HeaderValue, StatusCode};
 
-use crate::{pages, paths::login_url, policy::UnmetRule};
+use crate::{
+    pages,
+    paths::{login_url, LoginOptions},
+    policy::UnmetRule,
+};
 
 /// Why a request was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -45,6 +50,12 @@ pub enum Rejection {
     /// A bearer token was presented and refused.
     #[error("the access token is invalid or expired")]
     InvalidToken,
+    /// Signed in, but longer ago than the policy allows (step-up): sign in again.
+    #[error("a more recent sign-in is required")]
+    ReauthenticationRequired {
+        /// The policy's maximum authentication age, in seconds.
+        max_age: u64,
+    },
     /// Signed in, but the policy's rule is not met.
     #[error("not allowed: {0}")]
     Forbidden(UnmetRule),
@@ -63,7 +74,9 @@ impl Rejection {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {
-            Rejection::Unauthenticated | Rejection::InvalidToken => StatusCode::UNAUTHORIZED,
+            Rejection::Unauthenticated
+            | Rejection::InvalidToken
+            | Rejection::ReauthenticationRequired { .. } => StatusCode::UNAUTHORIZED,
             Rejection::Forbidden(_) | Rejection::CrossOrigin => StatusCode::FORBIDDEN,
             Rejection::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Rejection::Misconfigured(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -75,6 +88,7 @@ impl Rejection {
         match self {
             Rejection::Unauthenticated => "unauthenticated",
             Rejection::InvalidToken => "invalid_token",
+            Rejection::ReauthenticationRequired { .. } => "reauthentication_required",
             Rejection::Forbidden(rule) if rule.is_scope() => "insufficient_scope",
             Rejection::Forbidden(_) => "forbidden",
             Rejection::CrossOrigin => "cross_origin",
@@ -88,6 +102,9 @@ impl Rejection {
         match self {
             Rejection::Unauthenticated => "Sign-in is required to access this resource.".into(),
             Rejection::InvalidToken => "The access token is invalid or expired.".into(),
+            Rejection::ReauthenticationRequired { .. } => {
+                "Please sign in again to confirm it is you.".into()
+            }
             Rejection::Forbidden(rule) => {
                 format!("You are signed in but not allowed to access this resource: it requires {rule}.")
             }
@@ -106,6 +123,9 @@ impl Rejection {
             Rejection::InvalidToken => {
                 r#"Bearer realm="leptos_cognito", error="invalid_token""#.to_string()
             }
+            Rejection::ReauthenticationRequired { max_age } => format!(
+                r#"Bearer realm="leptos_cognito", error="insufficient_user_authentication", error_description="A more recent authentication is required", max_age={max_age}"#
+            ),
             Rejection::Forbidden(UnmetRule::Scopes(s)) => format!(
                 r#"Bearer realm="leptos_cognito", error="insufficient_scope", scope="{}""#,
                 s.join(" ").replace(['"', '\\'], "")
@@ -185,6 +205,9 @@ impl IntoResponse for PageRejection {
             Rejection::Unauthenticated | Rejection::InvalidToken => {
                 pages::see_other(&login_url(&self.return_to))
             }
+            Rejection::ReauthenticationRequired { .. } => {
+                pages::see_other(&LoginOptions::new().fresh().url(&self.return_to))
+            }
             _ => {
                 let title = match r.status() {
                     StatusCode::FORBIDDEN => "Access denied",
@@ -237,5 +260,13 @@ mod tests {
             res.headers()["location"],
             "/auth/login?return_to=%2Fp%3Fa%3D1"
         );
+        let step_up = Rejection::ReauthenticationRequired { max_age: 300 };
+        let res = step_up.clone().page("/p").into_response();
+        assert_eq!(res.status(), 303);
+        assert_eq!(res.headers()["location"], "/auth/login?return_to=%2Fp&prompt=login");
+        let res = step_up.into_response();
+        assert_eq!(res.status(), 401);
+        let www = res.headers()["www-authenticate"].to_str().unwrap();
+        assert!(www.contains(r#"error="insufficient_user_authentication""#) && www.contains("max_age=300"));
     }
 }

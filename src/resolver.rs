@@ -11,7 +11,10 @@
 //! 4. Expired (the verification error carries the verified subject, so nothing is verified
 //!    twice), invalid or missing with a refresh cookie and the refresh flow on: one refresh per
 //!    session ([`crate::refresh`]), new cookies written.
-//! 5. Only a real refusal signs out (cookies cleared): an invalid access token with nothing to
+//! 5. With idle or absolute limits configured ([`crate::limits`]), a session past them ends
+//!    (revoked, cookies cleared) before its tokens are looked at; an active request moves
+//!    its last-use time.
+//! 6. Only a real refusal signs out (cookies cleared): an invalid access token with nothing to
 //!    refresh it, a revoked session, `invalid_grant`, refreshed tokens that fail verification
 //!    or change `sub`. An unreachable Cognito or unreadable keys mean [`AuthState::Unavailable`]
 //!    with every cookie kept.
@@ -24,6 +27,8 @@ use tower_cookies::Cookies;
 use crate::{
     auth::CognitoAuth,
     cookies::TokenCookie,
+    limits::{self, LimitReached, Verdict},
+    session_end::{end_session, RevokeRefresh},
     jwks::JwksError,
     refresh::{RefreshError, RefreshMode},
     rejection::Rejection,
@@ -71,12 +76,15 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-/// Resolves the auth state of a request presenting `credentials`.
+/// Resolves the auth state of a request presenting `credentials`. `activity`: the request
+/// counts as use of the session (false for the browser's background reads), which moves the
+/// idle limit.
 pub(crate) async fn resolve(
     auth: &CognitoAuth,
     headers: &HeaderMap,
     jar: &Cookies,
     credentials: Credentials,
+    activity: bool,
 ) -> Resolution {
     let verifier = auth.verifier();
     if let Some(token) = bearer(headers).filter(|_| credentials.bearer) {
@@ -115,6 +123,54 @@ pub(crate) async fn resolve(
         );
         return done(AuthState::SignedOut, false);
     }
+    let config = auth.config();
+    let now = auth.clock().now();
+    let stamp = config.session_limits().then(|| codec.read_stamp(jar)).flatten();
+    let stamp = match limits::judge(config, stamp, now) {
+        Verdict::Reached(why) => return limit_reached(auth, jar, why).await,
+        Verdict::Within(stamp) => Some(stamp),
+        Verdict::Off => None,
+    };
+    let resolution = resolve_cookies(auth, jar).await;
+    match (stamp, &resolution.state) {
+        (Some(stamp), AuthState::SignedIn(session)) => {
+            if stamp.sub != session.user.sub {
+                return limit_reached(auth, jar, LimitReached::OtherUser).await;
+            }
+            let touched = activity.then(|| limits::touch(config, &stamp, now)).flatten();
+            if let Some(t) = &touched {
+                codec.write_stamp(jar, t);
+            }
+            let mut session = Session::clone(session);
+            session.limits = limits::limits_of(config, touched.as_ref().unwrap_or(&stamp));
+            Resolution {
+                state: AuthState::SignedIn(Arc::new(session)),
+                cookies_changed: resolution.cookies_changed || touched.is_some(),
+            }
+        }
+        _ => resolution,
+    }
+}
+
+/// A session limit was reached: the session ends (revoked, cookies cleared).
+async fn limit_reached(auth: &CognitoAuth, jar: &Cookies, why: LimitReached) -> Resolution {
+    tracing::info!(limit = why.code(), "session limit reached; signing out");
+    crate::telemetry::session_limit(why.code());
+    end_session(auth, jar, RevokeRefresh::InBackground).await;
+    Resolution {
+        state: AuthState::SignedOut,
+        cookies_changed: true,
+    }
+}
+
+/// Resolves a request's token cookies (steps 3 to 5 of the module docs).
+async fn resolve_cookies(auth: &CognitoAuth, jar: &Cookies) -> Resolution {
+    let codec = auth.cookies();
+    let verifier = auth.verifier();
+    let done = |state, cookies_changed| Resolution {
+        state,
+        cookies_changed,
+    };
     let Some(access_token) = codec.read_token(jar, TokenCookie::Access) else {
         // No access token: a refresh cookie may still bring the session back.
         return refresh_or_sign_out(auth, jar, None).await;

@@ -29,6 +29,18 @@ pub enum CredentialSource {
     Bearer,
 }
 
+/// When a cookie session ends by the configured idle and absolute limits (both `None` for
+/// bearer tokens, and without limits).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SessionLimits {
+    /// The idle timeout falls at this time unless the session is used before (seconds since
+    /// the epoch).
+    pub idle_expires_at: Option<i64>,
+    /// The absolute lifetime ends at this time (seconds since the epoch).
+    pub absolute_expires_at: Option<i64>,
+}
+
 /// A verified session: the user snapshot and the verified claims behind it.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -41,6 +53,8 @@ pub struct Session {
     pub id: Option<Verified<IdClaims>>,
     /// Cookie or bearer.
     pub source: CredentialSource,
+    /// When the configured limits end this session.
+    pub limits: SessionLimits,
 }
 
 impl Session {
@@ -54,6 +68,7 @@ impl Session {
             access,
             id,
             source,
+            limits: SessionLimits::default(),
         }
     }
 }

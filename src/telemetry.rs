@@ -6,6 +6,7 @@
 //! |---|---|---|
 //! | `leptos_cognito_sign_ins_total` | counter | `outcome`: `ok`, or the refusal's reason code |
 //! | `leptos_cognito_logouts_total` | counter | |
+//! | `leptos_cognito_session_limits_total` | counter | `reason`: `idle`, `absolute`, `no_stamp`, `other_user` |
 //! | `leptos_cognito_refresh_total` | counter | `outcome`: `ok`, `shared` (another replica's call), `rejected`, `invalid`, `unavailable` |
 //! | `leptos_cognito_denials_total` | counter | `reason`: the [`Rejection`](crate::Rejection) code |
 //! | `leptos_cognito_jwks_fetches_total` | counter | `outcome`: `ok`, `error` |
@@ -32,6 +33,13 @@ pub(crate) fn sign_in(outcome: &'static str) {
 pub(crate) fn logout() {
     #[cfg(feature = "metrics")]
     metrics::counter!("leptos_cognito_logouts_total").increment(1);
+}
+
+/// A session ended by its idle or absolute limit (`reason`: `idle`, `absolute`, …).
+pub(crate) fn session_limit(reason: &'static str) {
+    #[cfg(feature = "metrics")]
+    metrics::counter!("leptos_cognito_session_limits_total", "reason" => reason).increment(1);
+    let _ = reason;
 }
 
 /// A refresh finished.

@@ -123,6 +123,11 @@ pub struct CognitoConfigBuilder {
     pub(super) allowed_origins: Option<Vec<String>>,
     pub(super) redis_url: Option<Secret>,
     pub(super) redis_timeout: Option<Duration>,
+    pub(super) identity_providers: Option<Vec<String>>,
+    pub(super) session_idle_timeout: Option<Duration>,
+    pub(super) session_max_lifetime: Option<Duration>,
+    pub(super) session_warning: Option<Duration>,
+    pub(super) proactive_refresh: Option<Duration>,
     pub(super) authorize_params: AuthorizeParams,
     pub(super) dev_mode: bool,
     /// Values that could not be parsed (from [`with_vars`](Self::with_vars)), reported by
@@ -304,6 +309,55 @@ impl CognitoConfigBuilder {
         redis_timeout: Duration => AWS_COGNITO_REDIS_TIMEOUT_MS
     }
 
+    /// `AWS_COGNITO_IDENTITY_PROVIDERS`: the identity providers a sign-in link may ask for
+    /// (`/auth/login?identity_provider=Google`). Any other name is refused with 400: the
+    /// query string never chooses a provider on its own. `AWS_COGNITO_IDENTITY_PROVIDER`, when
+    /// set, is allowed too.
+    ///
+    /// ```
+    /// # use leptos_cognito::config::CognitoConfig;
+    /// let b = CognitoConfig::builder().identity_providers(["Google", "CorpSAML"]);
+    /// # let _ = b;
+    /// ```
+    pub fn identity_providers<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.forget_problems(vars::AWS_COGNITO_IDENTITY_PROVIDERS);
+        self.identity_providers = Some(env::split_words(names));
+        self
+    }
+
+    setter! {
+        /// `AWS_COGNITO_SESSION_IDLE_SECONDS`: a cookie session not used for this long is
+        /// signed out (cookies cleared, refresh token revoked). Zero turns it off (the default).
+        ///
+        /// ```
+        /// # use std::time::Duration;
+        /// # use leptos_cognito::config::CognitoConfig;
+        /// let b = CognitoConfig::builder().session_idle_timeout(Duration::from_secs(30 * 60));
+        /// # let _ = b;
+        /// ```
+        session_idle_timeout: Duration => AWS_COGNITO_SESSION_IDLE_SECONDS
+    }
+    setter! {
+        /// `AWS_COGNITO_SESSION_MAX_SECONDS`: a cookie session is signed out this long after
+        /// its sign-in, however often it was refreshed. Zero turns it off (the default).
+        session_max_lifetime: Duration => AWS_COGNITO_SESSION_MAX_SECONDS
+    }
+    setter! {
+        /// `AWS_COGNITO_SESSION_WARNING_SECONDS`: how long before its end a session "ends
+        /// soon" for `use_session()` (default 2 minutes).
+        session_warning: Duration => AWS_COGNITO_SESSION_WARNING_SECONDS
+    }
+    setter! {
+        /// `AWS_COGNITO_PROACTIVE_REFRESH_SECONDS`: a visible tab whose user is active
+        /// refreshes this long before the access token expires. Zero turns it off (the
+        /// default); needs the refresh flow.
+        proactive_refresh: Duration => AWS_COGNITO_PROACTIVE_REFRESH_SECONDS
+    }
+
     url_setter! {
         /// `AWS_COGNITO_ISSUER`: the expected `iss` (default: Cognito's, from region and pool).
         issuer => AWS_COGNITO_ISSUER
@@ -448,6 +502,11 @@ impl CognitoConfigBuilder {
                 AWS_COGNITO_COOKIE_NAMES => self.cookie_naming.is_some(),
                 AWS_COGNITO_REDIS_URL => self.redis_url.is_some(),
                 AWS_COGNITO_REDIS_TIMEOUT_MS => self.redis_timeout.is_some(),
+                AWS_COGNITO_IDENTITY_PROVIDERS => self.identity_providers.is_some(),
+                AWS_COGNITO_SESSION_IDLE_SECONDS => self.session_idle_timeout.is_some(),
+                AWS_COGNITO_SESSION_MAX_SECONDS => self.session_max_lifetime.is_some(),
+                AWS_COGNITO_SESSION_WARNING_SECONDS => self.session_warning.is_some(),
+                AWS_COGNITO_PROACTIVE_REFRESH_SECONDS => self.proactive_refresh.is_some(),
                 _ => false,
             }
     }

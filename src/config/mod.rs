@@ -172,6 +172,13 @@ impl CookieNaming {
             Self::HostPrefixed => "__Host-cognito_refresh_token",
         }
     }
+    /// Name of the session-timestamps cookie (written only with idle or absolute limits).
+    pub fn session(self) -> &'static str {
+        match self {
+            Self::Flask => "cognito_session",
+            Self::HostPrefixed => "__Host-cognito_session",
+        }
+    }
 }
 
 impl std::str::FromStr for CookieNaming {
@@ -303,6 +310,11 @@ pub struct CognitoConfig {
     allowed_origins: Vec<String>,
     redis_url: Option<Secret>,
     redis_timeout: Duration,
+    identity_providers: Vec<String>,
+    session_idle: Option<Duration>,
+    session_max: Option<Duration>,
+    session_warning: Duration,
+    proactive_refresh: Option<Duration>,
     dev_mode: bool,
 }
 
@@ -403,6 +415,37 @@ impl CognitoConfig {
     /// `AWS_COGNITO_REDIS_TIMEOUT_MS`: timeout of one call to the shared store.
     pub fn redis_timeout(&self) -> Duration {
         self.redis_timeout
+    }
+    /// `AWS_COGNITO_IDENTITY_PROVIDERS`: the providers a sign-in link may ask for.
+    pub fn identity_providers(&self) -> &[String] {
+        &self.identity_providers
+    }
+    /// Whether `/auth/login?identity_provider=name` may send the user to `name`: listed in
+    /// `AWS_COGNITO_IDENTITY_PROVIDERS`, or the configured `AWS_COGNITO_IDENTITY_PROVIDER`.
+    pub fn allows_identity_provider(&self, name: &str) -> bool {
+        self.identity_providers.iter().any(|p| p == name)
+            || self.authorize_params.identity_provider.as_deref() == Some(name)
+    }
+    /// `AWS_COGNITO_SESSION_IDLE_SECONDS`: idle timeout of cookie sessions (`None`: off).
+    pub fn session_idle_timeout(&self) -> Option<Duration> {
+        self.session_idle
+    }
+    /// `AWS_COGNITO_SESSION_MAX_SECONDS`: absolute lifetime of cookie sessions (`None`: off).
+    pub fn session_max_lifetime(&self) -> Option<Duration> {
+        self.session_max
+    }
+    /// Whether an idle or absolute session limit is configured.
+    pub fn session_limits(&self) -> bool {
+        self.session_idle.is_some() || self.session_max.is_some()
+    }
+    /// `AWS_COGNITO_SESSION_WARNING_SECONDS`: how long before its end a session "ends soon".
+    pub fn session_warning(&self) -> Duration {
+        self.session_warning
+    }
+    /// `AWS_COGNITO_PROACTIVE_REFRESH_SECONDS`: lead time of the browser's proactive refresh
+    /// (`None`: off).
+    pub fn proactive_refresh(&self) -> Option<Duration> {
+        self.proactive_refresh
     }
     /// Total timeout of one call to Cognito (`AWS_COGNITO_HTTP_TIMEOUT_MS`, default 5 s).
     pub fn http_timeout(&self) -> Duration {

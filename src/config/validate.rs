@@ -40,6 +40,10 @@ const DEFAULT_HTTP_TIMEOUT: Duration = Duration::from_millis(5_000);
 const DEFAULT_JWKS_COOLDOWN: Duration = Duration::from_millis(10_000);
 const DEFAULT_JWKS_TTL: Duration = Duration::from_secs(3_600);
 const DEFAULT_REDIS_TIMEOUT: Duration = Duration::from_millis(250);
+const DEFAULT_SESSION_WARNING: Duration = Duration::from_secs(120);
+/// Longest identity-provider name accepted (Cognito allows 32 characters; SAML/OIDC
+/// identifiers a little more).
+const MAX_PROVIDER_NAME: usize = 128;
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The problems found so far.
@@ -90,6 +94,32 @@ pub(super) fn build(b: CognitoConfigBuilder) -> Result<CognitoConfig, ConfigErro
     ] {
         at_most_ten_years(&mut p, var, d);
     }
+    let nonzero = |d: Option<Duration>| d.filter(|d| !d.is_zero());
+    let session_idle = nonzero(b.session_idle_timeout);
+    let session_max = nonzero(b.session_max_lifetime);
+    let session_warning = b.session_warning.unwrap_or(DEFAULT_SESSION_WARNING);
+    let proactive_refresh = nonzero(b.proactive_refresh);
+    for (var, d) in [
+        (vars::AWS_COGNITO_SESSION_IDLE_SECONDS, session_idle),
+        (vars::AWS_COGNITO_SESSION_MAX_SECONDS, session_max),
+        (vars::AWS_COGNITO_SESSION_WARNING_SECONDS, Some(session_warning)),
+        (vars::AWS_COGNITO_PROACTIVE_REFRESH_SECONDS, proactive_refresh),
+    ] {
+        if let Some(d) = d {
+            at_most_ten_years(&mut p, var, d);
+        }
+    }
+    let refresh_flow_enabled = b.refresh_flow_enabled.unwrap_or(false);
+    if proactive_refresh.is_some() && !refresh_flow_enabled {
+        p.push(
+            vars::AWS_COGNITO_PROACTIVE_REFRESH_SECONDS,
+            "needs AWS_COGNITO_REFRESH_FLOW_ENABLED=true",
+        );
+    }
+    let identity_providers = identity_providers_are_names(
+        &mut p,
+        b.identity_providers.as_deref().unwrap_or_default(),
+    );
     let http_timeout = b.http_timeout.unwrap_or(DEFAULT_HTTP_TIMEOUT);
     let jwks_cooldown = b.jwks_cooldown.unwrap_or(DEFAULT_JWKS_COOLDOWN);
     let jwks_ttl = b.jwks_ttl.unwrap_or(DEFAULT_JWKS_TTL);
@@ -213,7 +243,7 @@ pub(super) fn build(b: CognitoConfigBuilder) -> Result<CognitoConfig, ConfigErro
         cookie_domain,
         cookie_samesite,
         cookie_naming,
-        refresh_flow_enabled: b.refresh_flow_enabled.unwrap_or(false),
+        refresh_flow_enabled,
         refresh_cookie_encrypted: b.refresh_cookie_encrypted.unwrap_or(true),
         refresh_cookie_age,
         secret_key,
@@ -228,8 +258,32 @@ pub(super) fn build(b: CognitoConfigBuilder) -> Result<CognitoConfig, ConfigErro
         allowed_origins: all_origins,
         redis_url,
         redis_timeout,
+        identity_providers,
+        session_idle,
+        session_max,
+        session_warning,
+        proactive_refresh,
         dev_mode: dev,
     })
+}
+
+/// Identity-provider names are printable, without spaces or separators, and not too long.
+fn identity_providers_are_names(p: &mut Problems, names: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        let ok = !n.is_empty()
+            && n.chars().count() <= MAX_PROVIDER_NAME
+            && n.chars().all(|c| !c.is_control() && !c.is_whitespace() && c != ',');
+        if !ok {
+            p.push(
+                vars::AWS_COGNITO_IDENTITY_PROVIDERS,
+                format!("{:?} is not an identity-provider name", n.chars().take(40).collect::<String>()),
+            );
+        } else if !out.contains(n) {
+            out.push(n.clone());
+        }
+    }
+    out
 }
 
 fn non_empty(v: &Option<String>) -> Option<String> {

@@ -72,6 +72,16 @@ pub const AWS_COGNITO_COOKIE_NAMES: &str = "AWS_COGNITO_COOKIE_NAMES";
 pub const AWS_COGNITO_REDIS_URL: &str = "AWS_COGNITO_REDIS_URL";
 /// `AWS_COGNITO_REDIS_TIMEOUT_MS`: Timeout of one call to the shared store (default 250 ms, non-zero); past it the call is given up and the replica runs on its own.
 pub const AWS_COGNITO_REDIS_TIMEOUT_MS: &str = "AWS_COGNITO_REDIS_TIMEOUT_MS";
+/// `AWS_COGNITO_IDENTITY_PROVIDERS`: Identity providers a sign-in link may ask for (`/auth/login?identity_provider=…`), space- or comma-separated provider names (default: none but `AWS_COGNITO_IDENTITY_PROVIDER`).
+pub const AWS_COGNITO_IDENTITY_PROVIDERS: &str = "AWS_COGNITO_IDENTITY_PROVIDERS";
+/// `AWS_COGNITO_SESSION_IDLE_SECONDS`: Sign out a cookie session unused for this long, in seconds (default 0: off).
+pub const AWS_COGNITO_SESSION_IDLE_SECONDS: &str = "AWS_COGNITO_SESSION_IDLE_SECONDS";
+/// `AWS_COGNITO_SESSION_MAX_SECONDS`: Sign out a cookie session this long after its sign-in, refreshes or not, in seconds (default 0: off).
+pub const AWS_COGNITO_SESSION_MAX_SECONDS: &str = "AWS_COGNITO_SESSION_MAX_SECONDS";
+/// `AWS_COGNITO_SESSION_WARNING_SECONDS`: How long before the session ends `use_session()` reports that it ends soon, in seconds (default 120).
+pub const AWS_COGNITO_SESSION_WARNING_SECONDS: &str = "AWS_COGNITO_SESSION_WARNING_SECONDS";
+/// `AWS_COGNITO_PROACTIVE_REFRESH_SECONDS`: A visible tab whose user is active refreshes this long before the access token expires, in seconds (default 0: off; needs the refresh flow).
+pub const AWS_COGNITO_PROACTIVE_REFRESH_SECONDS: &str = "AWS_COGNITO_PROACTIVE_REFRESH_SECONDS";
 
 /// Every variable the library reads.
 pub const VARIABLES: &[&str] = &[
@@ -106,6 +116,11 @@ pub const VARIABLES: &[&str] = &[
     AWS_COGNITO_COOKIE_NAMES,
     AWS_COGNITO_REDIS_URL,
     AWS_COGNITO_REDIS_TIMEOUT_MS,
+    AWS_COGNITO_IDENTITY_PROVIDERS,
+    AWS_COGNITO_SESSION_IDLE_SECONDS,
+    AWS_COGNITO_SESSION_MAX_SECONDS,
+    AWS_COGNITO_SESSION_WARNING_SECONDS,
+    AWS_COGNITO_PROACTIVE_REFRESH_SECONDS,
 ];
 
 /// The variables that describe the identity provider itself (region, pool, client, its URLs

@@ -34,6 +34,10 @@ pub struct LoginState {
     /// Creation time (seconds since the epoch).
     #[serde(rename = "t")]
     pub created_at: i64,
+    /// A fresh authentication was asked for (`prompt=login`, step-up): the callback refuses
+    /// tokens whose `auth_time` is older than this login.
+    #[serde(rename = "f", default, skip_serializing_if = "std::ops::Not::not")]
+    pub fresh: bool,
 }
 
 impl std::fmt::Debug for LoginState {
@@ -41,6 +45,7 @@ impl std::fmt::Debug for LoginState {
         f.debug_struct("LoginState")
             .field("return_to", &self.return_to)
             .field("created_at", &self.created_at)
+            .field("fresh", &self.fresh)
             .finish_non_exhaustive()
     }
 }

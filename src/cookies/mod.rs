@@ -29,13 +29,14 @@
 pub mod chunked;
 pub mod login_state;
 mod refresh_crypto;
+pub mod session_stamp;
 
 use cookie::{time::Duration as CookieDuration, Cookie, Key, SameSite as CSameSite};
 use hkdf::Hkdf;
 use sha2::Sha256;
 use tower_cookies::Cookies;
 
-pub use self::{login_state::LoginState, refresh_crypto::RefreshCrypto};
+pub use self::{login_state::LoginState, refresh_crypto::RefreshCrypto, session_stamp::SessionStamp};
 
 use crate::config::{CognitoConfig, CookieNaming, SameSite};
 
@@ -122,6 +123,7 @@ pub struct CookieCodec {
     refresh_encrypted: bool,
     refresh_crypto: RefreshCrypto,
     login_key: Key,
+    stamp_key: Key,
 }
 
 impl std::fmt::Debug for CookieCodec {
@@ -143,6 +145,8 @@ impl CookieCodec {
         let mut okm = [0u8; 64];
         // 64 bytes is far below HKDF-SHA256's limit.
         let _ = hk.expand(b"login-state cookie v1", &mut okm);
+        let mut stamp_okm = [0u8; 64];
+        let _ = hk.expand(b"session-stamp cookie v1", &mut stamp_okm);
         Self {
             naming: config.cookie_naming(),
             secure: config.cookie_secure(),
@@ -157,6 +161,7 @@ impl CookieCodec {
             refresh_encrypted: config.refresh_cookie_encrypted(),
             refresh_crypto: RefreshCrypto::from_secret(secret),
             login_key: Key::from(&okm),
+            stamp_key: Key::from(&stamp_okm),
         }
     }
 
@@ -403,8 +408,25 @@ impl CookieCodec {
         false
     }
 
-    /// Deletes every auth cookie (tokens, chunks and pending logins).
+    /// Stores the session's timestamps (encrypted; see [`session_stamp`]).
+    pub fn write_stamp(&self, jar: &Cookies, stamp: &SessionStamp) {
+        let value = serde_json::to_string(stamp).unwrap_or_default();
+        let age = self.refresh_age.max(self.token_age);
+        let cookie = self.build(self.naming.session().to_string(), value, age, self.same_site);
+        jar.private(&self.stamp_key).add(cookie);
+    }
+
+    /// The session's timestamps, if the cookie is present and authentic.
+    pub fn read_stamp(&self, jar: &Cookies) -> Option<SessionStamp> {
+        let c = jar.private(&self.stamp_key).get(self.naming.session())?;
+        serde_json::from_str(c.value()).ok()
+    }
+
+    /// Deletes every auth cookie (tokens, chunks, timestamps and pending logins).
     pub fn clear_all(&self, jar: &Cookies) {
+        if jar.get(self.naming.session()).is_some() {
+            jar.add(self.removal(self.naming.session().to_string(), self.same_site));
+        }
         for kind in TokenCookie::ALL {
             let (name, legacy) = self.names(kind);
             self.clear(jar, name);

@@ -17,6 +17,9 @@ use crate::{
 pub const DEV_IDP_VARIABLE: &str = "AWS_COGNITO_DEV_IDP";
 /// Address of the dev IdP (default `127.0.0.1:<free port>`).
 pub const DEV_IDP_ADDR_VARIABLE: &str = "DEV_IDP_ADDR";
+/// Lifetime of the dev IdP's access and ID tokens, in seconds (default 3600): short values
+/// show refresh, expiry and long-lived pages at work.
+pub const DEV_IDP_TOKEN_SECONDS_VARIABLE: &str = "DEV_IDP_TOKEN_SECONDS";
 
 /// The shared parts of an app served at `site`, and the dev IdP when one was started.
 ///
@@ -26,7 +29,10 @@ pub const DEV_IDP_ADDR_VARIABLE: &str = "DEV_IDP_ADDR";
 ///    `AWS_COGNITO_DEV_IDP=true` asks for it explicitly: a blank pool id on a public address is
 ///    a startup error, never an app whose admin password is in the README.
 ///
-/// In dev-IdP mode the refresh flow is on, a missing `SECRET_KEY` is generated, and the
+/// In dev-IdP mode the refresh flow is on, the IdP keeps sign-in sessions (`prompt=login`
+/// forces its form), its stand-in federated provider `DevCorp` is allowed as
+/// `identity_provider`, `DEV_IDP_TOKEN_SECONDS` sets its token lifetime, a missing
+/// `SECRET_KEY` is generated, and the
 /// non-IdP variables of `vars` (cookie ages, scopes, the shared store, …) still apply, and so
 /// do `AWS_COGNITO_REDIRECT_URL` / `AWS_COGNITO_LOGOUT_URL` when the app is reached through a
 /// proxy (those exact URLs are registered with the dev IdP).
@@ -73,12 +79,29 @@ pub async fn cognito_or_dev_idp(
             .map_err(|_| format!("{DEV_IDP_ADDR_VARIABLE}: {a:?} is not an address"))?,
         None => SocketAddr::from(([127, 0, 0, 1], 0)),
     };
+    let token_secs = match vars.get(DEV_IDP_TOKEN_SECONDS_VARIABLE).map(|v| v.trim()) {
+        None | Some("") => None,
+        Some(v) => Some(
+            v.parse::<u64>()
+                .ok()
+                .filter(|n| (1..=86_400).contains(n))
+                .ok_or_else(|| {
+                    format!("{DEV_IDP_TOKEN_SECONDS_VARIABLE}: {v:?} is not 1..=86400 seconds")
+                })?,
+        ),
+    };
     let idp = DevIdp::start(DevIdpOptions {
         addr: idp_addr,
+        // Like Cognito's managed login: a second sign-in reuses the IdP session unless
+        // `prompt=login` (step-up) asks for the password again.
+        sso_sessions: true,
         ..Default::default()
     })
     .await
     .map_err(|e| format!("cannot start the dev IdP on {idp_addr}: {e}"))?;
+    if let Some(t) = token_secs {
+        idp.set_lifetimes(t, t);
+    }
     let host = if site.ip().is_unspecified() {
         SocketAddr::from(([127, 0, 0, 1], site.port()))
     } else {
@@ -107,6 +130,7 @@ pub async fn cognito_or_dev_idp(
     let config = idp
         .app_config(&format!("http://{host}"))
         .refresh_flow_enabled(true)
+        .identity_providers([super::DEV_FEDERATED_PROVIDER])
         .with_vars(&vars, IDP_VARIABLES)
         .with_vars(&public, &[])
         .dev_mode(true)

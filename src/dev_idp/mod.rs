@@ -44,7 +44,10 @@ use std::{
 };
 
 pub use self::{
-    app::{cognito_or_dev_idp, DEV_IDP_ADDR_VARIABLE, DEV_IDP_VARIABLE},
+    app::{
+        cognito_or_dev_idp, DEV_IDP_ADDR_VARIABLE, DEV_IDP_TOKEN_SECONDS_VARIABLE,
+        DEV_IDP_VARIABLE,
+    },
     keys::SigningKey,
     users::{seed_users, DevUser},
 };
@@ -80,6 +83,13 @@ pub struct DevIdpOptions {
     pub users: Vec<DevUser>,
     /// Clock shared with the app under test (default: system clock).
     pub clock: Clock,
+    /// Keep a sign-in session at the IdP (a `dev_idp_session` cookie), as Cognito's managed
+    /// login does: a second sign-in skips the form unless `prompt=login` asks for it (default
+    /// `false`, so tests that sign in twice see the form twice; the demo turns it on).
+    pub sso_sessions: bool,
+    /// Names accepted as `identity_provider` besides `COGNITO`: each gets a stand-in
+    /// federated provider's sign-in page (default: `DevCorp`).
+    pub federated_providers: Vec<String>,
 }
 
 impl Default for DevIdpOptions {
@@ -96,8 +106,19 @@ impl Default for DevIdpOptions {
             }],
             users: seed_users(),
             clock: Clock::system(),
+            sso_sessions: false,
+            federated_providers: vec![DEV_FEDERATED_PROVIDER.to_string()],
         }
     }
+}
+
+/// The stand-in federated identity provider of the default options (and of the demo).
+pub const DEV_FEDERATED_PROVIDER: &str = "DevCorp";
+
+/// A sign-in session at the dev IdP.
+pub(crate) struct IdpSession {
+    username: String,
+    auth_time: i64,
 }
 
 /// A forced failure of an endpoint (test hook).
@@ -148,6 +169,7 @@ pub(crate) struct CodeGrant {
     nonce: Option<String>,
     scope: String,
     username: String,
+    auth_time: i64,
     expires_at: i64,
 }
 
@@ -173,6 +195,9 @@ pub(crate) struct State {
     retired_keys: RwLock<Vec<Arc<SigningKey>>>,
     codes: Mutex<HashMap<String, CodeGrant>>,
     refresh_tokens: Mutex<HashMap<String, RefreshGrant>>,
+    sessions: Mutex<HashMap<String, IdpSession>>,
+    sso_sessions: bool,
+    federated: Vec<String>,
     access_ttl: AtomicU64,
     id_ttl: AtomicU64,
     refresh_ttl: AtomicU64,
@@ -256,6 +281,9 @@ impl DevIdp {
             retired_keys: RwLock::new(Vec::new()),
             codes: Mutex::new(HashMap::new()),
             refresh_tokens: Mutex::new(HashMap::new()),
+            sessions: Mutex::new(HashMap::new()),
+            sso_sessions: options.sso_sessions,
+            federated: options.federated_providers,
             access_ttl: AtomicU64::new(3600),
             id_ttl: AtomicU64::new(3600),
             refresh_ttl: AtomicU64::new(30 * 86_400),

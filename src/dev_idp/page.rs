@@ -2,8 +2,22 @@
 
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 
-/// The login form. `hidden` are the authorize parameters carried to `POST /login`.
-pub fn login_form(hidden: &[(&str, &str)], error: Option<&str>, username: &str) -> String {
+/// The login form. `hidden` are the authorize parameters carried to `POST /login`;
+/// `provider` names the stand-in federated provider whose page this is (`None`: the user
+/// pool's own form).
+pub fn login_form(
+    hidden: &[(&str, &str)],
+    error: Option<&str>,
+    username: &str,
+    provider: Option<&str>,
+) -> String {
+    let (title, sub) = match provider {
+        Some(p) => (
+            format!("Sign in with {}", text(p)),
+            format!("{} · stand-in federated identity provider", text(p)),
+        ),
+        None => ("Sign in".to_string(), "Local Cognito-compatible dev IdP".to_string()),
+    };
     let fields: String = hidden
         .iter()
         .map(|(k, v)| {
@@ -32,7 +46,7 @@ button{{margin-top:1.3rem;width:100%;padding:.6rem;background:#ec7211;border:0;c
 .hint{{margin-top:1rem;font-size:.75rem;color:#687078}}
 </style></head><body>
 <form method="post" action="/login" autocomplete="off">
-<h1>Sign in</h1><p class="sub">Local Cognito-compatible dev IdP</p>{error}{fields}
+<h1>{title}</h1><p class="sub">{sub}</p>{error}{fields}
 <label for="username">Username</label><input id="username" type="text" name="username" value="{username}" autofocus required>
 <label for="password">Password</label><input id="password" type="password" name="password" required>
 <button type="submit" name="signInSubmitButton">Sign in</button>

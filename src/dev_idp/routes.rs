@@ -19,11 +19,15 @@ use http::{header, HeaderMap, StatusCode};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::{lock, page, read, CodeGrant, DevUser, Failure, RefreshGrant, State, TokenKind};
+use super::{
+    lock, page, read, CodeGrant, DevUser, Failure, IdpSession, RefreshGrant, State, TokenKind,
+};
 
 type S = Arc<State>;
 
 const CODE_TTL: i64 = 300;
+/// The dev IdP's sign-in session cookie (with `DevIdpOptions::sso_sessions`).
+const SESSION_COOKIE: &str = "dev_idp_session";
 const ALLOWED_SCOPES: &[&str] = &[
     "openid",
     "email",
@@ -125,7 +129,73 @@ fn check_authorize(state: &State, p: &HashMap<String, String>) -> Result<(), Res
             return back("invalid_scope");
         }
     }
+    if let Some(idp) = p.get("identity_provider") {
+        if idp != "COGNITO" && !state.federated.contains(idp) {
+            return back("invalid_request");
+        }
+    }
+    if let Some(prompt) = p.get("prompt") {
+        if !["login", "none", "select_account", "consent"].contains(&prompt.as_str()) {
+            return back("invalid_request");
+        }
+    }
     Ok(())
+}
+
+/// The federated provider an authorize request names (not `COGNITO`).
+fn federated(p: &HashMap<String, String>) -> Option<&str> {
+    p.get("identity_provider")
+        .map(String::as_str)
+        .filter(|i| *i != "COGNITO")
+}
+
+/// The request's dev IdP session id, if its cookie is present.
+fn session_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Issues a code for `user` and redirects back to the app.
+fn code_redirect(
+    state: &State,
+    p: &HashMap<String, String>,
+    user: &DevUser,
+    auth_time: i64,
+) -> Response {
+    let Ok(mut url) = url::Url::parse(&p["redirect_uri"]) else {
+        return html(
+            StatusCode::BAD_REQUEST,
+            page::error_page("invalid_request", "bad redirect_uri"),
+        );
+    };
+    let code = uuid::Uuid::new_v4().to_string();
+    lock(&state.codes).insert(
+        code.clone(),
+        CodeGrant {
+            client_id: p["client_id"].clone(),
+            redirect_uri: p["redirect_uri"].clone(),
+            code_challenge: p.get("code_challenge").cloned(),
+            nonce: p.get("nonce").cloned(),
+            scope: p
+                .get("scope")
+                .cloned()
+                .unwrap_or_else(|| DEFAULT_SCOPE.into()),
+            username: user.username.clone(),
+            auth_time,
+            expires_at: state.clock.now() + CODE_TTL,
+        },
+    );
+    url.query_pairs_mut().append_pair("code", &code);
+    if let Some(s) = p.get("state") {
+        url.query_pairs_mut().append_pair("state", s);
+    }
+    Redirect::to(url.as_str()).into_response()
 }
 
 const CARRIED: &[&str] = &[
@@ -137,6 +207,8 @@ const CARRIED: &[&str] = &[
     "code_challenge",
     "code_challenge_method",
     "scope",
+    "identity_provider",
+    "prompt",
 ];
 
 fn hidden(p: &HashMap<String, String>) -> Vec<(&'static str, &str)> {
@@ -146,12 +218,42 @@ fn hidden(p: &HashMap<String, String>) -> Vec<(&'static str, &str)> {
         .collect()
 }
 
-async fn authorize(AxState(state): AxState<S>, RawQuery(q): RawQuery) -> Response {
+async fn authorize(
+    AxState(state): AxState<S>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
     let p = params(q.as_deref().unwrap_or(""));
     if let Err(r) = check_authorize(&state, &p) {
         return r;
     }
-    html(StatusCode::OK, page::login_form(&hidden(&p), None, ""))
+    let prompt = p.get("prompt").map(String::as_str);
+    // An IdP session signs in without the form, unless `prompt=login` asks for credentials.
+    if state.sso_sessions && prompt != Some("login") {
+        let known = session_id(&headers).and_then(|id| {
+            lock(&state.sessions)
+                .get(&id)
+                .map(|s| (s.username.clone(), s.auth_time))
+        });
+        if let Some((user, auth_time)) =
+            known.and_then(|(name, t)| Some((state.user(&name)?, t)))
+        {
+            return code_redirect(&state, &p, &user, auth_time);
+        }
+    }
+    if prompt == Some("none") {
+        let mut url = url::Url::parse(&p["redirect_uri"]).unwrap_or_else(|_| url::Url::parse("http://invalid/").unwrap());
+        url.query_pairs_mut().append_pair("error", "login_required");
+        if let Some(s) = p.get("state") {
+            url.query_pairs_mut().append_pair("state", s);
+        }
+        return Redirect::to(url.as_str()).into_response();
+    }
+    let hint = p.get("login_hint").map(String::as_str).unwrap_or("");
+    html(
+        StatusCode::OK,
+        page::login_form(&hidden(&p), None, hint, federated(&p)),
+    )
 }
 
 async fn login(AxState(state): AxState<S>, body: Bytes) -> Response {
@@ -168,39 +270,26 @@ async fn login(AxState(state): AxState<S>, body: Bytes) -> Response {
                 &hidden(&p),
                 Some("Incorrect username or password."),
                 username,
+                federated(&p),
             ),
         );
     };
-    let code = uuid::Uuid::new_v4().to_string();
-    lock(&state.codes).insert(
-        code.clone(),
-        CodeGrant {
-            client_id: p["client_id"].clone(),
-            redirect_uri: p["redirect_uri"].clone(),
-            code_challenge: p.get("code_challenge").cloned(),
-            nonce: p.get("nonce").cloned(),
-            scope: p
-                .get("scope")
-                .cloned()
-                .unwrap_or_else(|| DEFAULT_SCOPE.into()),
-            username: user.username,
-            expires_at: state.clock.now() + CODE_TTL,
-        },
-    );
-    let mut url = match url::Url::parse(&p["redirect_uri"]) {
-        Ok(u) => u,
-        Err(_) => {
-            return html(
-                StatusCode::BAD_REQUEST,
-                page::error_page("invalid_request", "bad redirect_uri"),
-            )
+    let now = state.clock.now();
+    let mut res = code_redirect(&state, &p, &user, now);
+    if state.sso_sessions && res.status().is_redirection() {
+        let id = random_b64(24);
+        lock(&state.sessions).insert(
+            id.clone(),
+            IdpSession {
+                username: user.username.clone(),
+                auth_time: now,
+            },
+        );
+        if let Ok(v) = format!("{SESSION_COOKIE}={id}; HttpOnly; Path=/; SameSite=Lax").parse() {
+            res.headers_mut().append(header::SET_COOKIE, v);
         }
-    };
-    url.query_pairs_mut().append_pair("code", &code);
-    if let Some(s) = p.get("state") {
-        url.query_pairs_mut().append_pair("state", s);
     }
-    Redirect::to(url.as_str()).into_response()
+    res
 }
 
 /// Authenticates the client of a token/revoke request: `Ok(client_id)`.
@@ -329,10 +418,12 @@ async fn token(AxState(state): AxState<S>, headers: HeaderMap, body: Bytes) -> R
                 &user,
                 &grant.scope,
                 &origin_jti,
-                now,
+                grant.auth_time,
                 now,
             );
-            issue(
+            // `auth_time` is when the user typed the credentials (at the form, or the IdP
+            // session's sign-in), not when the code was exchanged.
+            issue_with_auth_time(
                 &state,
                 &client_id,
                 &user,
@@ -340,6 +431,7 @@ async fn token(AxState(state): AxState<S>, headers: HeaderMap, body: Bytes) -> R
                 grant.nonce.as_deref(),
                 &origin_jti,
                 now,
+                grant.auth_time,
                 Some(refresh),
             )
         }
@@ -423,22 +515,6 @@ fn new_refresh_token(
         },
     );
     token
-}
-
-#[allow(clippy::too_many_arguments)]
-fn issue(
-    state: &State,
-    client_id: &str,
-    user: &DevUser,
-    scope: &str,
-    nonce: Option<&str>,
-    origin_jti: &str,
-    now: i64,
-    refresh: Option<String>,
-) -> Response {
-    issue_with_auth_time(
-        state, client_id, user, scope, nonce, origin_jti, now, now, refresh,
-    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -628,12 +704,24 @@ async fn user_info(AxState(state): AxState<S>, headers: HeaderMap) -> Response {
     .into_response()
 }
 
-async fn logout(AxState(state): AxState<S>, RawQuery(q): RawQuery) -> Response {
+async fn logout(
+    AxState(state): AxState<S>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
     let p = params(q.as_deref().unwrap_or(""));
     let client = p.get("client_id").and_then(|c| state.client(c));
     match (client, p.get("logout_uri")) {
         (Some(c), Some(uri)) if c.logout_uris.iter().any(|u| u == uri) => {
-            Redirect::to(uri).into_response()
+            // Ends the IdP session, as Cognito's `/logout` does.
+            let mut res = Redirect::to(uri).into_response();
+            if let Some(id) = session_id(&headers) {
+                lock(&state.sessions).remove(&id);
+                if let Ok(v) = format!("{SESSION_COOKIE}=; HttpOnly; Path=/; SameSite=Lax; Max-Age=0").parse() {
+                    res.headers_mut().append(header::SET_COOKIE, v);
+                }
+            }
+            res
         }
         (None, _) => html(
             StatusCode::BAD_REQUEST,

@@ -5,12 +5,15 @@
 //! 2. A Cognito `error` ends the login (the description is shown escaped).
 //! 3. The code is exchanged with the PKCE verifier; both tokens are verified, the ID token's
 //!    nonce included, and must share one `sub`.
-//! 4. Success: token cookies set, the login-state cookie deleted, 303 to the saved return path
+//! 4. A login that asked for a fresh authentication (`prompt=login`, step-up) refuses tokens
+//!    whose `auth_time` is older than the login (401): no redirect loop, no silent reuse of
+//!    an old IdP session.
+//! 5. Success: token cookies set (and the session timestamps, with session limits), the login-state cookie deleted, 303 to the saved return path
 //!    with `Cache-Control: no-store`.
-//! 5. Every failure: an escaped error page with 400/401/502/504, no token cookie, this
+//! 6. Every failure: an escaped error page with 400/401/502/504, no token cookie, this
 //!    callback's login-state cookie cleared (other tabs' pending logins kept), a typed error
 //!    logged without secrets. Never a 500.
-//! 6. A Cognito `error` is only described once the `state` matched: a forged callback link
+//! 7. A Cognito `error` is only described once the `state` matched: a forged callback link
 //!    cannot put its own words on our page.
 
 use axum::{
@@ -23,7 +26,10 @@ use subtle::ConstantTimeEq;
 use tower_cookies::Cookies;
 
 use crate::{
-    auth::CognitoAuth, cognito_client::IdpError, cookies::CookieError, pages::see_other,
+    auth::CognitoAuth,
+    cognito_client::IdpError,
+    cookies::{CookieError, SessionStamp},
+    pages::see_other,
     verify::VerifyError,
 };
 
@@ -58,6 +64,10 @@ pub enum CallbackError {
     /// The tokens do not fit in cookies.
     #[error("the tokens cannot be stored: {0}")]
     Storage(#[from] CookieError),
+    /// A fresh sign-in was asked for (`prompt=login`) and the tokens' `auth_time` is older
+    /// than the request: the identity provider did not authenticate the user again.
+    #[error("the identity provider did not authenticate the user again")]
+    NotReauthenticated,
 }
 
 impl CallbackError {
@@ -71,6 +81,7 @@ impl CallbackError {
             CallbackError::Exchange(_) => "exchange_failed",
             CallbackError::Token(_) => "untrusted_token",
             CallbackError::Storage(_) => "storage",
+            CallbackError::NotReauthenticated => "not_reauthenticated",
         }
     }
 
@@ -90,6 +101,7 @@ impl CallbackError {
             CallbackError::Token(e) if e.is_transient() => StatusCode::BAD_GATEWAY,
             CallbackError::Token(_) => StatusCode::UNAUTHORIZED,
             CallbackError::Storage(_) => StatusCode::BAD_GATEWAY,
+            CallbackError::NotReauthenticated => StatusCode::UNAUTHORIZED,
         }
     }
 
@@ -118,6 +130,11 @@ impl CallbackError {
             }
             CallbackError::Storage(_) => {
                 "The sign-in service returned tokens too large to keep in this browser.".into()
+            }
+            CallbackError::NotReauthenticated => {
+                "This page needs you to sign in again, and the sign-in service did not ask for \
+                 your credentials. Please try again."
+                    .into()
             }
         }
     }
@@ -181,11 +198,19 @@ pub async fn complete(
         let access = verifier
             .verify_access_uncached(&tokens.access_token)
             .await?;
+        let mut auth_time = access.claims().auth_time;
         if let Some(id_token) = &tokens.id_token {
             let id = verifier.verify_id(id_token, Some(&login.nonce)).await?;
             if id.subject() != access.subject() {
                 return Err(CallbackError::Token(VerifyError::SubjectMismatch));
             }
+            auth_time = id.claims().auth_time.or(auth_time);
+        }
+        // Step-up: the user must have authenticated after this login started (with the
+        // configured leeway for the IdP's clock).
+        let leeway = auth.config().leeway().as_secs() as i64;
+        if login.fresh && auth_time.is_none_or(|t| t + leeway < login.created_at) {
+            return Err(CallbackError::NotReauthenticated);
         }
         let refresh = tokens
             .refresh_token
@@ -197,6 +222,9 @@ pub async fn complete(
             tokens.id_token.as_deref(),
             refresh,
         )?;
+        if auth.config().session_limits() {
+            codec.write_stamp(jar, &SessionStamp::new(access.subject(), auth.clock().now()));
+        }
         tracing::info!("signed in");
         Ok(login.return_to)
     }

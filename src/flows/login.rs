@@ -6,6 +6,11 @@
 //! 3. 303 to `{domain}/oauth2/authorize` with `response_type=code`, `client_id`,
 //!    `redirect_uri`, `state`, `nonce`, `code_challenge`, `code_challenge_method=S256`,
 //!    `scope` (when configured) and configured extra parameters, all percent-encoded.
+//! 4. Per-link options from the query ([`crate::paths::LoginOptions`]), each checked, never
+//!    copied blindly: `identity_provider` only from the configured allow-list
+//!    (`AWS_COGNITO_IDENTITY_PROVIDERS`), `login_hint` (≤ 256 printable characters), `lang` (a
+//!    language tag), `prompt` only `login` (a fresh authentication: the callback then refuses
+//!    an older `auth_time`). A value given twice, unknown or malformed → 400 page, no cookie.
 
 use axum::{
     extract::{RawQuery, State},
@@ -55,6 +60,7 @@ pub fn begin(
         code_verifier: random_token(),
         return_to: return_to::sanitize(return_to),
         created_at: auth.clock().now(),
+        fresh: extra.prompt.as_deref() == Some("login"),
     };
     let mut url = config.authorize_endpoint();
     {
@@ -88,22 +94,105 @@ pub async fn handler(
         Ok(j) => j,
         Err(r) => return axum::response::IntoResponse::into_response(r),
     };
+    let query = query.as_deref().unwrap_or("");
     // A duplicated or undecodable return_to is simply ignored (home page).
-    let return_to = super::single_param(query.as_deref().unwrap_or(""), "return_to")
-        .ok()
-        .flatten();
-    let url = begin(
-        &auth,
-        &jar,
-        return_to.as_deref(),
-        &AuthorizeParams::default(),
-    );
+    let return_to = super::single_param(query, "return_to").ok().flatten();
+    let extra = match link_options(auth.config(), query) {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::info!(error = %e, "sign-in link refused");
+            return crate::pages::sign_in_error(http::StatusCode::BAD_REQUEST, &e.to_string());
+        }
+    };
+    let url = begin(&auth, &jar, return_to.as_deref(), &extra);
     see_other(url.as_str())
+}
+
+/// A per-link sign-in option that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LinkOptionError {
+    /// A parameter appears more than once.
+    #[error("The sign-in link gives {0} more than once.")]
+    Repeated(&'static str),
+    /// `identity_provider` is not in the configured allow-list.
+    #[error("This site does not offer sign-in with that identity provider.")]
+    UnknownProvider,
+    /// A value has the wrong shape.
+    #[error("The sign-in link's {0} is not valid.")]
+    Malformed(&'static str),
+}
+
+/// Longest `login_hint` accepted.
+const MAX_LOGIN_HINT: usize = 256;
+
+/// The per-link authorize parameters of a `/auth/login` query, each checked (module docs,
+/// rule 4).
+///
+/// # Errors
+/// [`LinkOptionError`] naming the first parameter that cannot be used.
+pub fn link_options(
+    config: &crate::config::CognitoConfig,
+    query: &str,
+) -> Result<AuthorizeParams, LinkOptionError> {
+    let get = |name: &'static str| {
+        super::single_param(query, name)
+            .map_err(|()| LinkOptionError::Repeated(name))
+            .map(|v| v.filter(|v| !v.is_empty()))
+    };
+    let mut p = AuthorizeParams::new();
+    if let Some(idp) = get("identity_provider")? {
+        if !config.allows_identity_provider(&idp) {
+            return Err(LinkOptionError::UnknownProvider);
+        }
+        p.identity_provider = Some(idp);
+    }
+    if let Some(hint) = get("login_hint")? {
+        if hint.chars().count() > MAX_LOGIN_HINT || hint.chars().any(char::is_control) {
+            return Err(LinkOptionError::Malformed("login_hint"));
+        }
+        p.login_hint = Some(hint);
+    }
+    if let Some(lang) = get("lang")? {
+        if !is_language_tag(&lang) {
+            return Err(LinkOptionError::Malformed("lang"));
+        }
+        p.lang = Some(lang);
+    }
+    match get("prompt")?.as_deref() {
+        None => {}
+        Some("login") => p.prompt = Some("login".into()),
+        Some(_) => return Err(LinkOptionError::Malformed("prompt")),
+    }
+    Ok(p)
+}
+
+/// `fr`, `pt-BR`, `zh-Hant-TW`: 2–3 letters, then up to three 1–8 character subtags.
+fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let primary = parts.next().unwrap_or_default();
+    let rest: Vec<&str> = parts.collect();
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && rest.len() <= 3
+        && rest
+            .iter()
+            .all(|t| (1..=8).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_tags() {
+        for ok in ["fr", "pt-BR", "zh-Hant-TW", "es-419"] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        for bad in ["", "f", "french", "fr-", "fr_FR", "fr-BR-x-y-z", "<b>", "fr-\n"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn verifier_is_rfc7636_conformant() {
