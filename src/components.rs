@@ -318,7 +318,11 @@ pub fn use_session() -> SessionSignals {
     let ctx = use_auth();
     let (times, now, snapshot) = (ctx.times, ctx.now, ctx.snapshot);
     let signed_in = move || snapshot.with(|s| s.user().is_some());
-    let ends_at = Signal::derive(move || signed_in().then(|| times.with(SessionTimes::ends_at)).flatten());
+    let ends_at = Signal::derive(move || {
+        signed_in()
+            .then(|| times.with(SessionTimes::ends_at))
+            .flatten()
+    });
     let seconds_left = Signal::derive(move || ends_at.get().map(|t| (t - now.get()).max(0)));
     let ends_soon = Signal::derive(move || {
         let warn = times.with(|t| t.warn_before);
@@ -326,7 +330,9 @@ pub fn use_session() -> SessionSignals {
     });
     SessionSignals {
         access_expires_at: Signal::derive(move || {
-            signed_in().then(|| times.with(|t| t.access_expires_at)).flatten()
+            signed_in()
+                .then(|| times.with(|t| t.access_expires_at))
+                .flatten()
         }),
         ends_at,
         seconds_left,
@@ -500,7 +506,11 @@ pub fn Protected(
             }
             _ => {
                 let unavailable = !fresh && ctx.is_unavailable();
-                let href = if fresh { fresh_login.clone() } else { login.clone() };
+                let href = if fresh {
+                    fresh_login.clone()
+                } else {
+                    login.clone()
+                };
                 #[cfg(feature = "ssr")]
                 set_response(
                     if unavailable {

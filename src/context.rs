@@ -63,9 +63,13 @@ impl AuthSnapshot {
 /// # Example
 /// ```
 /// use leptos_cognito::SessionTimes;
-/// let t = SessionTimes { access_expires_at: Some(2_000), idle_expires_at: Some(1_500), ..Default::default() };
+/// let mut t = SessionTimes::default();
+/// t.access_expires_at = Some(2_000);
+/// t.idle_expires_at = Some(1_500);
 /// assert_eq!(t.ends_at(), Some(1_500));
-/// let t = SessionTimes { refreshable: true, access_expires_at: Some(2_000), ..Default::default() };
+/// t.idle_expires_at = None;
+/// assert_eq!(t.ends_at(), Some(2_000)); // no refresh: the access token's expiry
+/// t.refreshable = true;
 /// assert_eq!(t.ends_at(), None); // refreshed as it goes
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,7 +94,9 @@ impl SessionTimes {
     /// When the session ends unless something is done: the earliest of the idle and absolute
     /// limits, and the access token's expiry when the session cannot refresh.
     pub fn ends_at(&self) -> Option<i64> {
-        let access = (!self.refreshable).then_some(self.access_expires_at).flatten();
+        let access = (!self.refreshable)
+            .then_some(self.access_expires_at)
+            .flatten();
         [self.idle_expires_at, self.absolute_expires_at, access]
             .into_iter()
             .flatten()

@@ -111,6 +111,8 @@ mod http_client;
 #[cfg(feature = "ssr")]
 pub mod jwks;
 #[cfg(feature = "ssr")]
+mod limits;
+#[cfg(feature = "ssr")]
 mod middleware;
 #[cfg(feature = "ssr")]
 mod pages;
@@ -126,8 +128,6 @@ pub mod revocation;
 mod session;
 #[cfg(feature = "ssr")]
 mod session_end;
-#[cfg(feature = "ssr")]
-mod limits;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]

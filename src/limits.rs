@@ -88,7 +88,11 @@ pub(crate) fn limits_of(config: &CognitoConfig, stamp: &SessionStamp) -> Session
 }
 
 /// The stamp to write back after an active request at `now`, if the stored one is stale.
-pub(crate) fn touch(config: &CognitoConfig, stamp: &SessionStamp, now: i64) -> Option<SessionStamp> {
+pub(crate) fn touch(
+    config: &CognitoConfig,
+    stamp: &SessionStamp,
+    now: i64,
+) -> Option<SessionStamp> {
     (now - stamp.last_used_at >= touch_interval(config.session_idle_timeout()))
         .then(|| stamp.touched(now))
 }
@@ -119,14 +123,29 @@ mod tests {
         let c = config(100, 1000);
         let s = SessionStamp::new("u", 0);
         assert_eq!(judge(&c, Some(s.clone()), 99), Verdict::Within(s.clone()));
-        assert_eq!(judge(&c, Some(s.clone()), 100), Verdict::Reached(LimitReached::Idle));
-        let used = SessionStamp { last_used_at: 950, ..s.clone() };
-        assert_eq!(judge(&c, Some(used.clone()), 999), Verdict::Within(used.clone()));
-        assert_eq!(judge(&c, Some(used), 1000), Verdict::Reached(LimitReached::Absolute));
+        assert_eq!(
+            judge(&c, Some(s.clone()), 100),
+            Verdict::Reached(LimitReached::Idle)
+        );
+        let used = SessionStamp {
+            last_used_at: 950,
+            ..s.clone()
+        };
+        assert_eq!(
+            judge(&c, Some(used.clone()), 999),
+            Verdict::Within(used.clone())
+        );
+        assert_eq!(
+            judge(&c, Some(used), 1000),
+            Verdict::Reached(LimitReached::Absolute)
+        );
         assert_eq!(judge(&c, None, 0), Verdict::Reached(LimitReached::NoStamp));
         assert_eq!(judge(&config(0, 0), None, 0), Verdict::Off);
         let l = limits_of(&c, &s);
-        assert_eq!((l.idle_expires_at, l.absolute_expires_at), (Some(100), Some(1000)));
+        assert_eq!(
+            (l.idle_expires_at, l.absolute_expires_at),
+            (Some(100), Some(1000))
+        );
     }
 
     #[test]

@@ -351,15 +351,30 @@ mod tests {
     fn step_up_comes_after_the_other_rules() {
         let p = Policy::groups(["admin"]).and_max_auth_age(std::time::Duration::from_secs(60));
         let mut u = user(&["admin"]);
-        assert_eq!(p.evaluate_at(Some(&u), 0), Decision::Reauthenticate { max_age: 60 });
+        assert_eq!(
+            p.evaluate_at(Some(&u), 0),
+            Decision::Reauthenticate { max_age: 60 }
+        );
         u.auth_time = Some(100);
         assert_eq!(p.evaluate_at(Some(&u), 160), Decision::Allow);
-        assert_eq!(p.evaluate_at(Some(&u), 161), Decision::Reauthenticate { max_age: 60 });
-        assert!(matches!(p.evaluate_at(Some(&user(&[])), 0), Decision::Forbidden(_)));
+        assert_eq!(
+            p.evaluate_at(Some(&u), 161),
+            Decision::Reauthenticate { max_age: 60 }
+        );
+        assert!(matches!(
+            p.evaluate_at(Some(&user(&[])), 0),
+            Decision::Forbidden(_)
+        ));
         assert_eq!(p.evaluate_at(None, 0), Decision::Unauthenticated);
         let stricter = p.and_max_auth_age(std::time::Duration::from_secs(10));
-        assert_eq!(stricter.auth_age_limit(), Some(std::time::Duration::from_secs(10)));
-        assert_eq!(stricter.evaluate_at(Some(&u), 111), Decision::Reauthenticate { max_age: 10 });
+        assert_eq!(
+            stricter.auth_age_limit(),
+            Some(std::time::Duration::from_secs(10))
+        );
+        assert_eq!(
+            stricter.evaluate_at(Some(&u), 111),
+            Decision::Reauthenticate { max_age: 10 }
+        );
     }
 
     fn user(groups: &[&str]) -> CognitoUser {

@@ -263,10 +263,16 @@ mod tests {
         let step_up = Rejection::ReauthenticationRequired { max_age: 300 };
         let res = step_up.clone().page("/p").into_response();
         assert_eq!(res.status(), 303);
-        assert_eq!(res.headers()["location"], "/auth/login?return_to=%2Fp&prompt=login");
+        assert_eq!(
+            res.headers()["location"],
+            "/auth/login?return_to=%2Fp&prompt=login"
+        );
         let res = step_up.into_response();
         assert_eq!(res.status(), 401);
         let www = res.headers()["www-authenticate"].to_str().unwrap();
-        assert!(www.contains(r#"error="insufficient_user_authentication""#) && www.contains("max_age=300"));
+        assert!(
+            www.contains(r#"error="insufficient_user_authentication""#)
+                && www.contains("max_age=300")
+        );
     }
 }

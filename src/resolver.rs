@@ -27,12 +27,12 @@ use tower_cookies::Cookies;
 use crate::{
     auth::CognitoAuth,
     cookies::TokenCookie,
-    limits::{self, LimitReached, Verdict},
-    session_end::{end_session, RevokeRefresh},
     jwks::JwksError,
+    limits::{self, LimitReached, Verdict},
     refresh::{RefreshError, RefreshMode},
     rejection::Rejection,
     session::{AuthState, CredentialSource, Session},
+    session_end::{end_session, RevokeRefresh},
     verify::VerifyError,
 };
 
@@ -125,7 +125,10 @@ pub(crate) async fn resolve(
     }
     let config = auth.config();
     let now = auth.clock().now();
-    let stamp = config.session_limits().then(|| codec.read_stamp(jar)).flatten();
+    let stamp = config
+        .session_limits()
+        .then(|| codec.read_stamp(jar))
+        .flatten();
     let stamp = match limits::judge(config, stamp, now) {
         Verdict::Reached(why) => return limit_reached(auth, jar, why).await,
         Verdict::Within(stamp) => Some(stamp),
@@ -137,7 +140,9 @@ pub(crate) async fn resolve(
             if stamp.sub != session.user.sub {
                 return limit_reached(auth, jar, LimitReached::OtherUser).await;
             }
-            let touched = activity.then(|| limits::touch(config, &stamp, now)).flatten();
+            let touched = activity
+                .then(|| limits::touch(config, &stamp, now))
+                .flatten();
             if let Some(t) = &touched {
                 codec.write_stamp(jar, t);
             }

@@ -36,7 +36,11 @@ fn request_parts() -> Result<
     ServerFnError,
 > {
     use crate::rejection::Rejection;
-    let layer = || answer(Rejection::Misconfigured("CognitoAuth::layer() around the app"));
+    let layer = || {
+        answer(Rejection::Misconfigured(
+            "CognitoAuth::layer() around the app",
+        ))
+    };
     let parts = use_context::<http::request::Parts>()
         .ok_or_else(|| answer(Rejection::Misconfigured("a request context")))?;
     let auth = parts

@@ -58,7 +58,8 @@ pub(crate) fn start(ctx: AuthContext) {
     }
     if let Some(doc) = window.document() {
         let cb = Closure::<dyn FnMut()>::new(move || tick(ctx));
-        let _ = doc.add_event_listener_with_callback("visibilitychange", cb.as_ref().unchecked_ref());
+        let _ =
+            doc.add_event_listener_with_callback("visibilitychange", cb.as_ref().unchecked_ref());
         cb.forget();
     }
     let _ = set_interval(move || tick(ctx), Duration::from_secs(1));

@@ -8,7 +8,9 @@ use leptos_router::{
     path,
 };
 
-use crate::pages::{AdminPage, HomePage, NotFound, NotesPage, ProfilePage};
+use crate::pages::{
+    AccountPage, AdminPage, HomePage, NotFound, NotesPage, ProfilePage, SessionBanner,
+};
 
 /// The HTML document around the app (server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -48,6 +50,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/notes") view=NotesPage/>
                     <Route path=path!("/profile") view=ProfilePage/>
                     <Route path=path!("/admin") view=AdminPage/>
+                    <Route path=path!("/account") view=AccountPage/>
                 </Routes>
             </main>
             <footer class="footer">
@@ -82,6 +85,7 @@ fn Header() -> impl IntoView {
                 <A href="/notes">"Notes"</A>
                 <A href="/profile">"Profile"</A>
                 <A href="/admin">"Admin"</A>
+                <A href="/account">"Account"</A>
             </nav>
             <div class="account">
                 {move || match user.get() {
@@ -108,5 +112,6 @@ fn Header() -> impl IntoView {
                 }}
             </div>
         </header>
+        <SessionBanner/>
     }
 }

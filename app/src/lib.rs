@@ -1,6 +1,7 @@
 //! Acme Notes: the leptos_cognito demo. A small product whose pages are protected by Cognito
 //! sign-in (the embedded dev IdP when no `AWS_COGNITO_USER_POOL_ID` is set).
 
+pub mod account_api;
 pub mod admin_api;
 pub mod app;
 pub mod notes_api;

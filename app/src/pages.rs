@@ -1,11 +1,12 @@
 //! The demo's pages.
 
 use leptos::prelude::*;
-use leptos_cognito::{refresh_user, use_user, Protected, SignInLink};
+use leptos_cognito::{refresh_user, use_auth, use_session, use_user, Protected, SignInLink};
 use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::{
+    account_api::{account_policy, recovery_codes, step_up_seconds},
     admin_api::{admin_overview, admin_policy},
     notes_api::{check_text, notes_policy, CreateNote, DeleteNote, MAX_NOTE_CHARS},
     time_fmt::utc,
@@ -15,6 +16,9 @@ use crate::{
 #[component]
 pub fn HomePage() -> impl IntoView {
     let user = use_user();
+    // The first identity provider of the allow-list gets its own button (the server's
+    // configuration, carried to the browser with the page).
+    let sso = SharedValue::new(sso_provider).into_inner();
     view! {
         <Title text=""/>
         <section class="hero">
@@ -43,6 +47,15 @@ pub fn HomePage() -> impl IntoView {
                             <SignInLink class="btn btn-primary" return_to="/profile">
                                 "Sign in"
                             </SignInLink>
+                            {sso.clone().map(|p| view! {
+                                <SignInLink
+                                    class="btn btn-ghost"
+                                    return_to="/profile"
+                                    identity_provider=p.clone()
+                                >
+                                    "Sign in with " {p.clone()}
+                                </SignInLink>
+                            })}
                         </div>
                     }
                         .into_any()
@@ -63,6 +76,20 @@ pub fn HomePage() -> impl IntoView {
                 <p>"The page arrives already signed in and hydrates into the same state."</p>
             </div>
         </section>
+    }
+}
+
+/// The first identity provider of `AWS_COGNITO_IDENTITY_PROVIDERS` (server side).
+fn sso_provider() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<leptos_cognito::CognitoAuth>().cloned())
+            .and_then(|a| a.config().identity_providers().first().cloned())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
     }
 }
 
@@ -135,10 +162,19 @@ fn NotesPanel() -> impl IntoView {
             .then(|| check_text(&text).err())
             .flatten()
     };
-    // Clear the form once a note was added.
+    // Clear the form once a note was added; a refusal because the session ended sends the
+    // user to sign-in (through `<Protected>`).
+    let auth = use_auth();
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(_)) => draft.set(String::new()),
+        Some(Err(e)) => {
+            let _ = auth.observe(Err::<(), _>(e));
+        }
+        None => {}
+    });
     Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get() {
-            draft.set(String::new());
+        if let Some(Err(e)) = delete.value().get() {
+            let _ = auth.observe(Err::<(), _>(e));
         }
     });
     view! {
@@ -227,6 +263,93 @@ fn server_message(e: &ServerFnError) -> String {
     match e {
         ServerFnError::ServerError(m) => m.clone(),
         _ => "Something went wrong; try again.".into(),
+    }
+}
+
+/// `/account`: signed in within the step-up window (`DEMO_STEP_UP_SECONDS`); an older
+/// sign-in goes through the IdP again with `prompt=login`.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    // The server's window, carried to the browser with the page (same policy on both sides).
+    let max_age = SharedValue::new(step_up_seconds).into_inner();
+    view! {
+        <Title text="Account security"/>
+        <Protected policy=account_policy(max_age)>
+            <AccountPanel max_age/>
+        </Protected>
+    }
+}
+
+#[component]
+fn AccountPanel(max_age: u64) -> impl IntoView {
+    let auth = use_auth();
+    let user = use_user();
+    let now = auth.now();
+    let codes = RwSignal::new(Vec::<String>::new());
+    let reveal = move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(c) = auth.observe(recovery_codes().await) {
+                codes.set(c);
+            }
+        });
+    };
+    view! {
+        <section class="card" data-testid="account">
+            <h1>"Account security"</h1>
+            <p class="muted">
+                "This page needs a sign-in from the last " {max_age} " seconds: after that you confirm it is you again."
+            </p>
+            <dl class="stats">
+                <dt>"Signed in"</dt>
+                <dd data-testid="auth-age">
+                    {move || {
+                        user.get()
+                            .and_then(|u| u.auth_time)
+                            .map(|t| format!("{} s ago", (now.get() - t).max(0)))
+                            .unwrap_or_default()
+                    }}
+                </dd>
+            </dl>
+            <button class="btn btn-primary" data-testid="reveal-codes" on:click=reveal>
+                "Show recovery codes"
+            </button>
+            <ul data-testid="codes">
+                {move || codes.get().into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// The session's end, a little before it comes, with an "extend" action (or a new sign-in
+/// when the session cannot be extended).
+#[component]
+pub fn SessionBanner() -> impl IntoView {
+    let s = use_session();
+    view! {
+        <Show when=move || s.ends_soon.get()>
+            <div class="banner banner-info" role="status" data-testid="session-banner">
+                "Your session ends in "
+                <strong data-testid="session-left">
+                    {move || {
+                        let left = s.seconds_left.get().unwrap_or(0);
+                        format!("{}:{:02}", left / 60, left % 60)
+                    }}
+                </strong>
+                ". "
+                {move || {
+                    if s.refreshable.get() {
+                        view! {
+                            <button class="btn btn-small" data-testid="session-extend" on:click=|_| refresh_user()>
+                                "Stay signed in"
+                            </button>
+                        }
+                            .into_any()
+                    } else {
+                        view! { <SignInLink class="btn btn-small">"Sign in again"</SignInLink> }.into_any()
+                    }
+                }}
+            </div>
+        </Show>
     }
 }
 

@@ -102,8 +102,14 @@ pub(super) fn build(b: CognitoConfigBuilder) -> Result<CognitoConfig, ConfigErro
     for (var, d) in [
         (vars::AWS_COGNITO_SESSION_IDLE_SECONDS, session_idle),
         (vars::AWS_COGNITO_SESSION_MAX_SECONDS, session_max),
-        (vars::AWS_COGNITO_SESSION_WARNING_SECONDS, Some(session_warning)),
-        (vars::AWS_COGNITO_PROACTIVE_REFRESH_SECONDS, proactive_refresh),
+        (
+            vars::AWS_COGNITO_SESSION_WARNING_SECONDS,
+            Some(session_warning),
+        ),
+        (
+            vars::AWS_COGNITO_PROACTIVE_REFRESH_SECONDS,
+            proactive_refresh,
+        ),
     ] {
         if let Some(d) = d {
             at_most_ten_years(&mut p, var, d);
@@ -116,10 +122,8 @@ pub(super) fn build(b: CognitoConfigBuilder) -> Result<CognitoConfig, ConfigErro
             "needs AWS_COGNITO_REFRESH_FLOW_ENABLED=true",
         );
     }
-    let identity_providers = identity_providers_are_names(
-        &mut p,
-        b.identity_providers.as_deref().unwrap_or_default(),
-    );
+    let identity_providers =
+        identity_providers_are_names(&mut p, b.identity_providers.as_deref().unwrap_or_default());
     let http_timeout = b.http_timeout.unwrap_or(DEFAULT_HTTP_TIMEOUT);
     let jwks_cooldown = b.jwks_cooldown.unwrap_or(DEFAULT_JWKS_COOLDOWN);
     let jwks_ttl = b.jwks_ttl.unwrap_or(DEFAULT_JWKS_TTL);
@@ -273,11 +277,15 @@ fn identity_providers_are_names(p: &mut Problems, names: &[String]) -> Vec<Strin
     for n in names {
         let ok = !n.is_empty()
             && n.chars().count() <= MAX_PROVIDER_NAME
-            && n.chars().all(|c| !c.is_control() && !c.is_whitespace() && c != ',');
+            && n.chars()
+                .all(|c| !c.is_control() && !c.is_whitespace() && c != ',');
         if !ok {
             p.push(
                 vars::AWS_COGNITO_IDENTITY_PROVIDERS,
-                format!("{:?} is not an identity-provider name", n.chars().take(40).collect::<String>()),
+                format!(
+                    "{:?} is not an identity-provider name",
+                    n.chars().take(40).collect::<String>()
+                ),
             );
         } else if !out.contains(n) {
             out.push(n.clone());

@@ -36,7 +36,9 @@ use hkdf::Hkdf;
 use sha2::Sha256;
 use tower_cookies::Cookies;
 
-pub use self::{login_state::LoginState, refresh_crypto::RefreshCrypto, session_stamp::SessionStamp};
+pub use self::{
+    login_state::LoginState, refresh_crypto::RefreshCrypto, session_stamp::SessionStamp,
+};
 
 use crate::config::{CognitoConfig, CookieNaming, SameSite};
 
@@ -412,7 +414,12 @@ impl CookieCodec {
     pub fn write_stamp(&self, jar: &Cookies, stamp: &SessionStamp) {
         let value = serde_json::to_string(stamp).unwrap_or_default();
         let age = self.refresh_age.max(self.token_age);
-        let cookie = self.build(self.naming.session().to_string(), value, age, self.same_site);
+        let cookie = self.build(
+            self.naming.session().to_string(),
+            value,
+            age,
+            self.same_site,
+        );
         jar.private(&self.stamp_key).add(cookie);
     }
 

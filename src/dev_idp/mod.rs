@@ -45,8 +45,7 @@ use std::{
 
 pub use self::{
     app::{
-        cognito_or_dev_idp, DEV_IDP_ADDR_VARIABLE, DEV_IDP_TOKEN_SECONDS_VARIABLE,
-        DEV_IDP_VARIABLE,
+        cognito_or_dev_idp, DEV_IDP_ADDR_VARIABLE, DEV_IDP_TOKEN_SECONDS_VARIABLE, DEV_IDP_VARIABLE,
     },
     keys::SigningKey,
     users::{seed_users, DevUser},

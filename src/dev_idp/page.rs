@@ -16,7 +16,10 @@ pub fn login_form(
             format!("Sign in with {}", text(p)),
             format!("{} · stand-in federated identity provider", text(p)),
         ),
-        None => ("Sign in".to_string(), "Local Cognito-compatible dev IdP".to_string()),
+        None => (
+            "Sign in".to_string(),
+            "Local Cognito-compatible dev IdP".to_string(),
+        ),
     };
     let fields: String = hidden
         .iter()

@@ -235,14 +235,13 @@ async fn authorize(
                 .get(&id)
                 .map(|s| (s.username.clone(), s.auth_time))
         });
-        if let Some((user, auth_time)) =
-            known.and_then(|(name, t)| Some((state.user(&name)?, t)))
-        {
+        if let Some((user, auth_time)) = known.and_then(|(name, t)| Some((state.user(&name)?, t))) {
             return code_redirect(&state, &p, &user, auth_time);
         }
     }
     if prompt == Some("none") {
-        let mut url = url::Url::parse(&p["redirect_uri"]).unwrap_or_else(|_| url::Url::parse("http://invalid/").unwrap());
+        let mut url = url::Url::parse(&p["redirect_uri"])
+            .unwrap_or_else(|_| url::Url::parse("http://invalid/").unwrap());
         url.query_pairs_mut().append_pair("error", "login_required");
         if let Some(s) = p.get("state") {
             url.query_pairs_mut().append_pair("state", s);
@@ -704,11 +703,7 @@ async fn user_info(AxState(state): AxState<S>, headers: HeaderMap) -> Response {
     .into_response()
 }
 
-async fn logout(
-    AxState(state): AxState<S>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
+async fn logout(AxState(state): AxState<S>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
     let p = params(q.as_deref().unwrap_or(""));
     let client = p.get("client_id").and_then(|c| state.client(c));
     match (client, p.get("logout_uri")) {
@@ -717,7 +712,9 @@ async fn logout(
             let mut res = Redirect::to(uri).into_response();
             if let Some(id) = session_id(&headers) {
                 lock(&state.sessions).remove(&id);
-                if let Ok(v) = format!("{SESSION_COOKIE}=; HttpOnly; Path=/; SameSite=Lax; Max-Age=0").parse() {
+                if let Ok(v) =
+                    format!("{SESSION_COOKIE}=; HttpOnly; Path=/; SameSite=Lax; Max-Age=0").parse()
+                {
                     res.headers_mut().append(header::SET_COOKIE, v);
                 }
             }

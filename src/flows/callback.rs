@@ -223,7 +223,10 @@ pub async fn complete(
             refresh,
         )?;
         if auth.config().session_limits() {
-            codec.write_stamp(jar, &SessionStamp::new(access.subject(), auth.clock().now()));
+            codec.write_stamp(
+                jar,
+                &SessionStamp::new(access.subject(), auth.clock().now()),
+            );
         }
         tracing::info!("signed in");
         Ok(login.return_to)

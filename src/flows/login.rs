@@ -189,7 +189,16 @@ mod tests {
         for ok in ["fr", "pt-BR", "zh-Hant-TW", "es-419"] {
             assert!(is_language_tag(ok), "{ok}");
         }
-        for bad in ["", "f", "french", "fr-", "fr_FR", "fr-BR-x-y-z", "<b>", "fr-\n"] {
+        for bad in [
+            "",
+            "f",
+            "french",
+            "fr-",
+            "fr_FR",
+            "fr-BR-x-y-z",
+            "<b>",
+            "fr-\n",
+        ] {
             assert!(!is_language_tag(bad), "{bad}");
         }
     }
