@@ -11,6 +11,10 @@ export const DEMO = process.env.DEMO_URL ?? 'http://127.0.0.1:3000';
 export const PEER_DEMO = 'http://127.0.0.1:3100';
 export const PEER_IDP = 'http://127.0.0.1:3105';
 export const DISABLED_DEMO = 'http://127.0.0.1:3200';
+// Short tokens, an idle limit with an early warning, a 4-second step-up window.
+export const SESSION_DEMO = 'http://127.0.0.1:3300';
+// Short tokens and no refresh flow.
+export const NOREFRESH_DEMO = 'http://127.0.0.1:3400';
 
 /** The release demo on `url`, with extra environment (none: the embedded dev IdP). */
 const demo = (url, env = {}) => ({
@@ -41,6 +45,13 @@ export default defineConfig({
     demo('http://127.0.0.1:3000'),
     // A third demo with authorization disabled: it must say so.
     demo(DISABLED_DEMO, { AWS_COGNITO_DISABLED: 'true' }),
+    demo(SESSION_DEMO, {
+      DEV_IDP_TOKEN_SECONDS: '8',
+      AWS_COGNITO_SESSION_IDLE_SECONDS: '40',
+      AWS_COGNITO_SESSION_WARNING_SECONDS: '36',
+      DEMO_STEP_UP_SECONDS: '4',
+    }),
+    demo(NOREFRESH_DEMO, { DEV_IDP_TOKEN_SECONDS: '5', AWS_COGNITO_REFRESH_FLOW_ENABLED: 'false' }),
     // panva oidc-provider shaped like Cognito, and a second demo configured for it.
     {
       command: 'node server.mjs',

@@ -49,8 +49,9 @@ pub(crate) fn start(ctx: AuthContext) {
     };
     ctx.start_clock();
     LAST_ACTIVITY.set(unix_now());
-    announce(&ctx.snapshot().get_untracked());
+    // The channel first: announcing this page's state needs it.
     listen(&window, ctx);
+    announce(&ctx.snapshot().get_untracked());
     for event in ["pointerdown", "keydown"] {
         let cb = Closure::<dyn FnMut()>::new(|| LAST_ACTIVITY.set(unix_now()));
         let _ = window.add_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
