@@ -252,7 +252,7 @@ pub fn provide_auth() -> AuthContext {
     let ctx = AuthContext::from_view(view);
     provide_context(ctx);
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-    crate::tabs::start(ctx);
+    ctx.keep_current();
     ctx
 }
 
@@ -376,27 +376,23 @@ pub(crate) fn extend(ctx: AuthContext) {
 
 #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
 impl AuthContext {
-    /// Aligns the clock on the server's (the hydration data's time).
-    pub(crate) fn start_clock(&self) {
+    /// The browser side's session keeping (see [`provide_auth`]), wired to this context.
+    fn keep_current(self) {
         self.offset
             .set_value(self.now.get_untracked() - crate::policy::unix_now());
-    }
-    /// Refreshes now (the proactive refresh).
-    pub(crate) fn extend_now(&self) {
-        extend(*self);
-    }
-    /// One second passed (the browser's clock).
-    pub(crate) fn on_tick(&self) -> (i64, SessionTimes, bool) {
-        self.tick();
-        (
-            self.now.get_untracked(),
-            self.times.get_untracked(),
-            self.snapshot.with_untracked(|s| s.user().is_some()),
-        )
-    }
-    /// Another tab said the session changed, or the session's end is due.
-    pub(crate) fn on_change_elsewhere(&self) {
-        self.resync();
+        crate::tabs::start(crate::tabs::Hooks {
+            snapshot: Box::new(move || self.snapshot.get_untracked()),
+            tick: Box::new(move || {
+                self.tick();
+                (
+                    self.now.get_untracked(),
+                    self.times.get_untracked(),
+                    self.snapshot.with_untracked(|s| s.user().is_some()),
+                )
+            }),
+            resync: Box::new(move || self.resync()),
+            extend: Box::new(move || extend(self)),
+        });
     }
 }
 

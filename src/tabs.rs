@@ -20,13 +20,29 @@
 
 use std::{
     cell::{Cell, RefCell},
+    rc::Rc,
     time::Duration,
 };
 
-use leptos::prelude::{set_interval, GetUntracked};
+use leptos::prelude::set_interval;
 use wasm_bindgen::{closure::Closure, JsCast};
 
-use crate::{components::AuthContext, context::AuthSnapshot, policy::unix_now};
+use crate::{
+    context::{AuthSnapshot, SessionTimes},
+    policy::unix_now,
+};
+
+/// What the tab keeping needs from the auth context (which owns the signals).
+pub(crate) struct Hooks {
+    /// The current snapshot.
+    pub snapshot: Box<dyn Fn() -> AuthSnapshot>,
+    /// Moves the clock; returns (now in server time, the times, whether someone is signed in).
+    pub tick: Box<dyn Fn() -> (i64, SessionTimes, bool)>,
+    /// Re-reads the session from the server.
+    pub resync: Box<dyn Fn()>,
+    /// Refreshes now.
+    pub extend: Box<dyn Fn()>,
+}
 
 const CHANNEL: &str = "leptos_cognito";
 const MESSAGE: &str = "changed";
@@ -43,37 +59,38 @@ thread_local! {
 }
 
 /// Starts the tab's session keeping (called once, by `provide_auth`).
-pub(crate) fn start(ctx: AuthContext) {
+pub(crate) fn start(ctx: Hooks) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    ctx.start_clock();
+    let ctx = Rc::new(ctx);
     LAST_ACTIVITY.set(unix_now());
     // The channel first: announcing this page's state needs it.
-    listen(&window, ctx);
-    announce(&ctx.snapshot().get_untracked());
+    listen(&window, ctx.clone());
+    announce(&(ctx.snapshot)());
     for event in ["pointerdown", "keydown"] {
         let cb = Closure::<dyn FnMut()>::new(|| LAST_ACTIVITY.set(unix_now()));
         let _ = window.add_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
         cb.forget();
     }
     if let Some(doc) = window.document() {
-        let cb = Closure::<dyn FnMut()>::new(move || tick(ctx));
+        let c = ctx.clone();
+        let cb = Closure::<dyn FnMut()>::new(move || tick(&c));
         let _ =
             doc.add_event_listener_with_callback("visibilitychange", cb.as_ref().unchecked_ref());
         cb.forget();
     }
-    let _ = set_interval(move || tick(ctx), Duration::from_secs(1));
+    set_interval(move || tick(&ctx), Duration::from_secs(1));
 }
 
 /// Receives the other tabs' "changed".
-fn listen(window: &web_sys::Window, ctx: AuthContext) {
+fn listen(window: &web_sys::Window, ctx: Rc<Hooks>) {
     match web_sys::BroadcastChannel::new(CHANNEL) {
         Ok(channel) => {
             let cb = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
                 move |e: web_sys::MessageEvent| {
                     if e.data().as_string().as_deref() == Some(MESSAGE) {
-                        ctx.on_change_elsewhere();
+                        (ctx.resync)();
                     }
                 },
             );
@@ -85,7 +102,7 @@ fn listen(window: &web_sys::Window, ctx: AuthContext) {
             let cb = Closure::<dyn FnMut(web_sys::StorageEvent)>::new(
                 move |e: web_sys::StorageEvent| {
                     if e.key().as_deref() == Some(PING_KEY) {
-                        ctx.on_change_elsewhere();
+                        (ctx.resync)();
                     }
                 },
             );
@@ -157,15 +174,15 @@ fn visible() -> bool {
 }
 
 /// One second passed (or the tab became visible).
-fn tick(ctx: AuthContext) {
-    let (now, times, signed_in) = ctx.on_tick();
+fn tick(ctx: &Hooks) {
+    let (now, times, signed_in) = (ctx.tick)();
     if !signed_in {
         return;
     }
     if let Some(end) = times.ends_at() {
         if now > end && DUE_DONE.get() != Some(end) {
             DUE_DONE.set(Some(end));
-            ctx.on_change_elsewhere();
+            (ctx.resync)();
             return;
         }
     }
@@ -181,6 +198,6 @@ fn tick(ctx: AuthContext) {
     {
         LAST_REFRESH.set(local);
         RETRY_AT.set(local + RETRY_SECS);
-        ctx.extend_now();
+        (ctx.extend)();
     }
 }
