@@ -15,6 +15,8 @@ export const DISABLED_DEMO = 'http://127.0.0.1:3200';
 export const SESSION_DEMO = 'http://127.0.0.1:3300';
 // Short tokens and no refresh flow.
 export const NOREFRESH_DEMO = 'http://127.0.0.1:3400';
+// Short tokens refreshed proactively by an active, visible tab.
+export const PROACTIVE_DEMO = 'http://127.0.0.1:3500';
 
 /** The release demo on `url`, with extra environment (none: the embedded dev IdP). */
 const demo = (url, env = {}) => ({
@@ -52,6 +54,7 @@ export default defineConfig({
       DEMO_STEP_UP_SECONDS: '4',
     }),
     demo(NOREFRESH_DEMO, { DEV_IDP_TOKEN_SECONDS: '5', AWS_COGNITO_REFRESH_FLOW_ENABLED: 'false' }),
+    demo(PROACTIVE_DEMO, { DEV_IDP_TOKEN_SECONDS: '6', AWS_COGNITO_PROACTIVE_REFRESH_SECONDS: '3' }),
     // panva oidc-provider shaped like Cognito, and a second demo configured for it.
     {
       command: 'node server.mjs',

@@ -55,6 +55,7 @@ thread_local! {
     static LAST_ACTIVITY: Cell<i64> = const { Cell::new(0) };
     static LAST_REFRESH: Cell<i64> = const { Cell::new(i64::MIN) };
     static RETRY_AT: Cell<i64> = const { Cell::new(0) };
+    static ATTEMPT_EXP: Cell<Option<i64>> = const { Cell::new(None) };
     static DUE_DONE: Cell<Option<i64>> = const { Cell::new(None) };
 }
 
@@ -190,6 +191,11 @@ fn tick(ctx: &Hooks) {
         return;
     };
     let local = unix_now();
+    // The last attempt succeeded once the access token's expiry moved: no back-off then.
+    if ATTEMPT_EXP.get().is_some_and(|e| e != exp) {
+        ATTEMPT_EXP.set(None);
+        RETRY_AT.set(0);
+    }
     if times.refreshable
         && now >= exp - lead
         && visible()
@@ -198,6 +204,7 @@ fn tick(ctx: &Hooks) {
     {
         LAST_REFRESH.set(local);
         RETRY_AT.set(local + RETRY_SECS);
+        ATTEMPT_EXP.set(Some(exp));
         (ctx.extend)();
     }
 }

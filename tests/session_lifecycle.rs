@@ -202,6 +202,35 @@ async fn a_missing_forged_or_foreign_stamp_ends_the_session() {
     }
     // Bob's own session is untouched by all this.
     assert_eq!(me(&mut bob).await, StatusCode::OK);
+
+    // A second timestamps cookie (tossed from a sibling subdomain) makes the request's cookies
+    // ambiguous: they are not used, and nothing is ended or cleared on their account.
+    let mut carol = app.browser();
+    carol.sign_in("alice", "alice-password", "/").await;
+    let cookie = format!(
+        "cognito_session={}; cognito_session={}; cognito_access_token={}",
+        bob.jar["cognito_session"], carol.jar["cognito_session"], carol.jar["cognito_access_token"]
+    );
+    let mut raw = Browser::new(&app.url);
+    let r = raw
+        .request(
+            reqwest::Method::GET,
+            "/api/me",
+            &[("cookie", &cookie)],
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        r.headers.get_all("set-cookie").iter().next().is_none(),
+        "nothing cleared"
+    );
+    assert_eq!(
+        me(&mut carol).await,
+        StatusCode::OK,
+        "the real session lives on"
+    );
+    assert_eq!(me(&mut bob).await, StatusCode::OK);
 }
 
 #[tokio::test]

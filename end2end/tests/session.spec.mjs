@@ -2,7 +2,7 @@
 // banner, step-up with prompt=login, and the identity-provider button.
 import { test, expect } from '@playwright/test';
 import { signIn, watchConsole, waitForHydration } from './helpers.mjs';
-import { SESSION_DEMO, NOREFRESH_DEMO } from '../playwright.config.mjs';
+import { SESSION_DEMO, NOREFRESH_DEMO, PROACTIVE_DEMO } from '../playwright.config.mjs';
 
 /** Marks the page's document, to prove later that it was not reloaded. */
 const mark = (page) => page.evaluate(() => { window.__sameDocument = true; });
@@ -153,4 +153,47 @@ test('the second identity-provider button signs in through the stand-in federate
   await page.fill('input[name="password"]', 'bob-password');
   await Promise.all([page.waitForURL((u) => u.pathname === '/profile'), page.click('button[type="submit"]')]);
   await expect(page.getByTestId('username')).toHaveText('bob');
+});
+
+test('proactive refresh: an active visible tab refreshes before expiry, an idle one does not keep refreshing', async ({ page }) => {
+  const problems = watchConsole(page);
+  const extends_ = [];
+  page.on('response', (r) => { if (r.url().endsWith('/auth/extend')) extends_.push(r.status()); });
+  await signIn(page, 'alice', 'alice-password', '/profile', PROACTIVE_DEMO);
+  await waitForHydration(page);
+  const before = await page.getByTestId('expires').textContent();
+  // Tokens live 6 s, the lead is 3 s: the page refreshes about 3 s after sign-in.
+  await expect.poll(() => extends_.length, { timeout: 6_000 }).toBe(1);
+  expect(extends_).toEqual([200]);
+  await expect(page.getByTestId('expires')).not.toHaveText(before);
+  // No key or pointer since: no second refresh, however long the tab stays open.
+  await page.waitForTimeout(5_000);
+  expect(extends_.length).toBe(1);
+  // The user is back: the next one comes.
+  await page.mouse.click(5, 5);
+  await expect.poll(() => extends_.length, { timeout: 4_000 }).toBe(2);
+  expect(problems).toEqual([]);
+});
+
+test('a page whose server render shows the expiry banner hydrates into the same markup', async ({ page }) => {
+  const problems = watchConsole(page);
+  await signIn(page, 'bob', 'bob-password', '/profile', SESSION_DEMO);
+  await page.waitForTimeout(5_000); // past the warning point: the server renders the banner
+  let ssr = '';
+  page.on('response', async (r) => {
+    if (r.request().resourceType() === 'document' && r.url().endsWith('/profile')) ssr = await r.text();
+  });
+  await page.goto(`${SESSION_DEMO}/profile`);
+  await waitForHydration(page);
+  await expect(page.getByTestId('session-banner')).toBeVisible();
+  expect(ssr).toContain('data-testid="session-banner"');
+  const ssrBanner = await page.evaluate((html) => {
+    const doc = new DOMParser().parseFromString(html, 'text/html');
+    return doc.querySelector('[data-testid="session-banner"]').outerHTML;
+  }, ssr);
+  const live = await page.getByTestId('session-banner').evaluate((el) => el.outerHTML);
+  // The countdown ticks after hydration: compare without the digits.
+  const shape = (h) => h.replace(/<!--[\s\S]*?-->/g, '').replace(/\d/g, '#').replace(/\s+/g, ' ').trim();
+  expect(shape(live)).toBe(shape(ssrBanner));
+  expect(problems).toEqual([]);
 });

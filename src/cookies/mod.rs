@@ -365,8 +365,9 @@ impl CookieCodec {
         self.all_names().any(|n| jar.get(n).is_some())
     }
 
-    /// Whether a token cookie name (or one of its chunks) appears more than once in the
-    /// request's `Cookie` headers. One linear pass; nothing is allocated per cookie.
+    /// Whether a token cookie name (or one of its chunks), or the timestamps cookie, appears
+    /// more than once in the request's `Cookie` headers. One linear pass; nothing is allocated
+    /// per cookie.
     pub fn is_ambiguous(&self, headers: &http::HeaderMap) -> bool {
         let mut all = [""; 6];
         let mut count = 0;
@@ -377,11 +378,21 @@ impl CookieCodec {
         let names = &all[..count];
         // Bit i*(MAX_CHUNKS+1)+k: name i, chunk k (0 = the base cookie); 6 × 9 bits fit in 64.
         let mut seen: u64 = 0;
+        // The timestamps cookie is never chunked: it only must not come twice.
+        let stamp = self.naming.session().as_bytes();
+        let mut stamp_seen = false;
         for value in headers.get_all(http::header::COOKIE) {
             let bytes = value.as_bytes();
             for pair in bytes.split(|b| *b == b';') {
                 let name = pair.split(|b| *b == b'=').next().unwrap_or_default();
                 let name = name.trim_ascii();
+                if name == stamp {
+                    if stamp_seen {
+                        return true;
+                    }
+                    stamp_seen = true;
+                    continue;
+                }
                 let Some(i) = names.iter().position(|n| name.starts_with(n.as_bytes())) else {
                     continue;
                 };
