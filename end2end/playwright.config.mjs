@@ -11,7 +11,8 @@ export const DEMO = process.env.DEMO_URL ?? 'http://127.0.0.1:3000';
 export const PEER_DEMO = 'http://127.0.0.1:3100';
 export const PEER_IDP = 'http://127.0.0.1:3105';
 export const DISABLED_DEMO = 'http://127.0.0.1:3200';
-// Short tokens, an idle limit with an early warning, a 4-second step-up window.
+// Short tokens, idle (40 s) and absolute (50 s) limits with an early warning (36 s), a
+// 4-second step-up window.
 export const SESSION_DEMO = 'http://127.0.0.1:3300';
 // Short tokens and no refresh flow.
 export const NOREFRESH_DEMO = 'http://127.0.0.1:3400';
@@ -51,6 +52,7 @@ export default defineConfig({
       DEV_IDP_TOKEN_SECONDS: '8',
       AWS_COGNITO_SESSION_IDLE_SECONDS: '40',
       AWS_COGNITO_SESSION_WARNING_SECONDS: '36',
+      AWS_COGNITO_SESSION_MAX_SECONDS: '50',
       DEMO_STEP_UP_SECONDS: '4',
     }),
     demo(NOREFRESH_DEMO, { DEV_IDP_TOKEN_SECONDS: '5', AWS_COGNITO_REFRESH_FLOW_ENABLED: 'false' }),

@@ -292,8 +292,11 @@ pub struct SessionSignals {
     pub seconds_left: Signal<Option<i64>>,
     /// The session ends within `AWS_COGNITO_SESSION_WARNING_SECONDS`.
     pub ends_soon: Signal<bool>,
-    /// Whether [`refresh_user`] can extend it (refresh flow on); otherwise only a new sign-in.
+    /// Whether [`refresh_user`] can refresh it (refresh flow on).
     pub refreshable: Signal<bool>,
+    /// Whether [`refresh_user`] moves [`ends_at`](Self::ends_at) ([`SessionTimes::extendable`]);
+    /// otherwise only a new sign-in does (the absolute limit, or no refresh flow).
+    pub extendable: Signal<bool>,
 }
 
 /// The session's expiry times as signals, and whether it "ends soon", for a banner with an
@@ -338,6 +341,7 @@ pub fn use_session() -> SessionSignals {
         seconds_left,
         ends_soon,
         refreshable: Signal::derive(move || times.with(|t| t.refreshable)),
+        extendable: Signal::derive(move || times.with(SessionTimes::extendable)),
     }
 }
 

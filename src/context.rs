@@ -102,6 +102,13 @@ impl SessionTimes {
             .flatten()
             .min()
     }
+
+    /// Whether extending ([`refresh_user`](crate::refresh_user)) moves the end: the session
+    /// refreshes, and it is not the absolute limit that ends it.
+    pub fn extendable(&self) -> bool {
+        self.refreshable
+            && (self.absolute_expires_at.is_none() || self.ends_at() != self.absolute_expires_at)
+    }
 }
 
 /// What the browser learns about the session: the snapshot, its times and the server's clock

@@ -337,7 +337,7 @@ pub fn SessionBanner() -> impl IntoView {
                 </strong>
                 ". "
                 {move || {
-                    if s.refreshable.get() {
+                    if s.extendable.get() {
                         view! {
                             <button class="btn btn-small" data-testid="session-extend" on:click=|_| refresh_user()>
                                 "Stay signed in"

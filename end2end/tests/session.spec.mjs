@@ -178,7 +178,9 @@ test('proactive refresh: an active visible tab refreshes before expiry, an idle 
 test('a page whose server render shows the expiry banner hydrates into the same markup', async ({ page }) => {
   const problems = watchConsole(page);
   await signIn(page, 'bob', 'bob-password', '/profile', SESSION_DEMO);
-  await page.waitForTimeout(5_000); // past the warning point: the server renders the banner
+  // 15 s after sign-in the absolute limit (50 s) is within the warning (36 s): the server
+  // renders the banner, and offers a new sign-in (extending cannot move that limit).
+  await page.waitForTimeout(15_000);
   let ssr = '';
   page.on('response', async (r) => {
     if (r.request().resourceType() === 'document' && r.url().endsWith('/profile')) ssr = await r.text();
@@ -187,6 +189,8 @@ test('a page whose server render shows the expiry banner hydrates into the same 
   await waitForHydration(page);
   await expect(page.getByTestId('session-banner')).toBeVisible();
   expect(ssr).toContain('data-testid="session-banner"');
+  await expect(page.getByTestId('session-banner').getByRole('link', { name: 'Sign in again' })).toBeVisible();
+  await expect(page.getByTestId('session-extend')).toHaveCount(0);
   const ssrBanner = await page.evaluate((html) => {
     const doc = new DOMParser().parseFromString(html, 'text/html');
     return doc.querySelector('[data-testid="session-banner"]').outerHTML;
