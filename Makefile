@@ -56,12 +56,14 @@ unit: flask-venv
 	@target/bench-venv/bin/python -c "import flask_cognito_lib" 2>/dev/null || \
 	  echo "SKIPPED: tests/flask_migration.rs (flask-cognito-lib not installed: PyPI unreachable?)"
 
-# Bounded fuzzing of the token and cookie parsers and of the return-path sanitiser
+# Bounded fuzzing of the token and cookie parsers, the return-path sanitiser and the sign-in
+# link options
 # (nightly + cargo-fuzz); any crash fails.
 fuzz:
 	cargo +nightly fuzz run token -s none -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
 	cargo +nightly fuzz run cookies -s none -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
 	cargo +nightly fuzz run return_to -s none -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
+	cargo +nightly fuzz run login_link -s none -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
 
 # The crate as crates.io gets it: packaged and built alone, docs without warnings, and a
 # declared MSRV no dependency exceeds.

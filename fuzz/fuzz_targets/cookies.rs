@@ -46,6 +46,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = codec.is_ambiguous(&headers);
     }
     let _ = codec.read_tokens(&jar);
+    let _ = codec.read_stamp(&jar);
     let _ = codec.read_login_state(&jar, &first_value, 1_700_000_000);
     let _ = chunked::join("cognito_id_token", |n| jar.get(n).map(|c| c.value().to_string()));
     let _ = RefreshCrypto::from_secret("k").decrypt(&header);

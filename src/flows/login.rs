@@ -184,6 +184,53 @@ fn is_language_tag(s: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn config() -> crate::config::CognitoConfig {
+        crate::config::CognitoConfig::builder()
+            .region("eu-west-1")
+            .user_pool_id("eu-west-1_x")
+            .client_id("c")
+            .domain("https://d.example")
+            .redirect_url("https://a.example/auth/callback")
+            .logout_url("https://a.example/")
+            .secret_key("0123456789abcdef0123456789abcdef")
+            .identity_providers(["Google"])
+            .build()
+            .unwrap()
+    }
+
+    proptest::proptest! {
+        /// Whatever the query, an accepted option holds to its rule.
+        #[test]
+        fn accepted_link_options_hold_to_their_rules(
+            idp in "(Google|google|Evil|COGNITO|Goo gle|)",
+            hint in "\\PC{0,300}",
+            lang in "[a-zA-Z0-9<>_-]{0,12}",
+            prompt in "(login|none|consent|LOGIN|)",
+        ) {
+            let q: String = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("identity_provider", &idp)
+                .append_pair("login_hint", &hint)
+                .append_pair("lang", &lang)
+                .append_pair("prompt", &prompt)
+                .finish();
+            match link_options(&config(), &q) {
+                Ok(p) => {
+                    proptest::prop_assert!(p.identity_provider.is_none() || idp == "Google");
+                    proptest::prop_assert!(p.login_hint.as_deref().is_none_or(|h| h.chars().count() <= 256));
+                    proptest::prop_assert!(p.lang.as_deref().is_none_or(is_language_tag));
+                    proptest::prop_assert!(p.prompt.is_none() || prompt == "login");
+                }
+                Err(_) => proptest::prop_assert!(
+                    (!idp.is_empty() && idp != "Google")
+                        || hint.chars().count() > 256
+                        || hint.chars().any(char::is_control)
+                        || (!lang.is_empty() && !is_language_tag(&lang))
+                        || (!prompt.is_empty() && prompt != "login")
+                ),
+            }
+        }
+    }
+
     #[test]
     fn language_tags() {
         for ok in ["fr", "pt-BR", "zh-Hant-TW", "es-419"] {
