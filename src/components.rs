@@ -167,10 +167,12 @@ impl AuthContext {
     pub fn observe<T, E: std::fmt::Display>(&self, result: Result<T, E>) -> Result<T, E> {
         if let Err(e) = &result {
             let text = e.to_string();
-            if text.contains("reauthentication_required") {
+            // The library's refusals carry exactly their code (Leptos may prefix it).
+            let is = |code: &str| text == code || text.ends_with(&format!(": {code}"));
+            if is("reauthentication_required") {
                 self.cause.set_value(Cause::Action);
                 self.reauth.set(true);
-            } else if text.contains("unauthenticated") {
+            } else if is("unauthenticated") {
                 self.cause.set_value(Cause::Action);
                 self.snapshot.update(|s| *s = s.with_user(None));
                 self.times.set(SessionTimes::default());

@@ -201,3 +201,42 @@ test('a page whose server render shows the expiry banner hydrates into the same 
   expect(shape(live)).toBe(shape(ssrBanner));
   expect(problems).toEqual([]);
 });
+
+test('where BroadcastChannel is missing, tabs sync through storage events', async ({ context }) => {
+  await context.addInitScript(() => { delete window.BroadcastChannel; });
+  const a = await context.newPage();
+  const b = await context.newPage();
+  await signIn(a, 'alice', 'alice-password', '/profile');
+  await b.goto('/');
+  await waitForHydration(b);
+  expect(await b.evaluate(() => typeof window.BroadcastChannel)).toBe('undefined');
+  await expect(b.getByTestId('signed-in-as')).toContainText('alice');
+  await mark(b);
+  await waitForHydration(a);
+  await a.getByRole('button', { name: 'Sign out' }).click();
+  await expect(b.getByTestId('signed-in-as')).toHaveCount(0, { timeout: 2500 });
+  expect(await sameDocument(b)).toBe(true);
+  // Nothing but a random value is ever written: no token, no name.
+  const stored = await b.evaluate(() => JSON.stringify(Object.entries(localStorage)));
+  expect(stored).not.toContain('alice');
+  expect(stored).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
+});
+
+test('step-up from a server function: reauthentication_required sends the page through prompt=login', async ({ page }) => {
+  await signIn(page, 'alice', 'alice-password', '/account', SESSION_DEMO);
+  await waitForHydration(page);
+  // The browser's clock stands still, so only the server sees the sign-in grow old.
+  await page.clock.install({ time: Date.now() });
+  await page.clock.pauseAt(Date.now() + 500);
+  await expect(page.getByTestId('account')).toBeVisible();
+  await page.waitForTimeout(5_000); // the window is 4 s (real time, on the server)
+  const answers = [];
+  page.on('response', (r) => { if (r.url().includes('/api/recovery_codes')) answers.push(r.status()); });
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === '/login' || u.pathname.endsWith('/oauth2/authorize')),
+    page.getByTestId('reveal-codes').click(),
+  ]);
+  expect(answers).toEqual([401]);
+  await expect(page.locator('input[name="password"]')).toBeVisible();
+  expect(new URL(page.url()).searchParams.get('prompt')).toBe('login');
+});
