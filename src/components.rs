@@ -165,15 +165,23 @@ impl AuthContext {
     /// }
     /// ```
     pub fn observe<T, E: std::fmt::Display>(&self, result: Result<T, E>) -> Result<T, E> {
+        self.observe_as(result, Cause::Action)
+    }
+
+    fn observe_as<T, E: std::fmt::Display>(
+        &self,
+        result: Result<T, E>,
+        cause: Cause,
+    ) -> Result<T, E> {
         if let Err(e) = &result {
             let text = e.to_string();
             // The library's refusals carry exactly their code (Leptos may prefix it).
             let is = |code: &str| text == code || text.ends_with(&format!(": {code}"));
             if is("reauthentication_required") {
-                self.cause.set_value(Cause::Action);
+                self.cause.set_value(cause);
                 self.reauth.set(true);
             } else if is("unauthenticated") {
-                self.cause.set_value(Cause::Action);
+                self.cause.set_value(cause);
                 self.snapshot.update(|s| *s = s.with_user(None));
                 self.times.set(SessionTimes::default());
                 self.announce();
@@ -360,21 +368,21 @@ pub fn use_session() -> SessionSignals {
 /// }
 /// ```
 pub fn refresh_user() {
-    extend(use_auth());
+    extend(use_auth(), Cause::Action);
 }
 
-/// The refresh behind [`refresh_user`] and the proactive refresh.
-pub(crate) fn extend(ctx: AuthContext) {
+/// The refresh behind [`refresh_user`] (the user's action) and the proactive refresh (not
+/// one: a refusal then shows the sign-in link rather than leaving the page).
+fn extend(ctx: AuthContext, cause: Cause) {
     leptos::task::spawn_local(async move {
         match crate::server_fns::extend_session().await {
             Ok(view) => {
-                ctx.apply(view, Cause::Action);
+                ctx.apply(view, cause);
                 ctx.announce();
             }
             Err(e) => {
-                if ctx.observe(Err::<(), _>(e)).is_err() {
-                    leptos::logging::warn!("session refresh failed");
-                }
+                let _ = ctx.observe_as(Err::<(), _>(e), cause);
+                leptos::logging::warn!("session refresh failed");
             }
         }
     });
@@ -397,7 +405,7 @@ impl AuthContext {
                 )
             }),
             resync: Box::new(move || self.resync()),
-            extend: Box::new(move || extend(self)),
+            extend: Box::new(move || extend(self, Cause::Elsewhere)),
         });
     }
 }

@@ -7,7 +7,8 @@
 //!    on, or the cookie was removed or forged: dropping it must not reset the clock).
 //! 2. Unused for the idle timeout, or signed in longer ago than the absolute limit → the
 //!    session ends, whatever its tokens say (checked before any refresh).
-//! 3. A stamp of another `sub` than the verified session → the session ends.
+//! 3. A stamp of another `sub` than the verified session → signed out here (cookies cleared;
+//!    the session is not revoked: this is how a late response of the previous user looks).
 //! 4. Otherwise a request that shows activity moves the last-use time forward (at most once
 //!    per [`touch_interval`]); background reads (`/auth/session`, `/auth/user`) do not.
 
@@ -84,6 +85,24 @@ pub(crate) fn limits_of(config: &CognitoConfig, stamp: &SessionStamp) -> Session
         absolute_expires_at: config
             .session_max_lifetime()
             .map(|d| stamp.signed_in_at.saturating_add(secs(d))),
+    }
+}
+
+/// When a sign-in authenticated at `auth_time` (capped at `now`) must count from: the
+/// absolute limit runs from the authentication, so a silent sign-in through the IdP's session
+/// does not start a new window. `None`: that window is already over, a fresh sign-in
+/// (`prompt=login`) is needed.
+pub(crate) fn sign_in_time(
+    config: &CognitoConfig,
+    auth_time: Option<i64>,
+    now: i64,
+) -> Option<i64> {
+    let t = auth_time.map_or(now, |t| t.min(now));
+    match config.session_max_lifetime() {
+        Some(max) if now.saturating_sub(t) >= i64::try_from(max.as_secs()).unwrap_or(i64::MAX) => {
+            None
+        }
+        _ => Some(t),
     }
 }
 

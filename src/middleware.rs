@@ -8,7 +8,9 @@
 //!    `GET` requests are never checked, so `GET` server functions must not change state.
 //! 3. The session resolver ([`crate::resolver`]) turns the credentials into an
 //!    [`AuthState`], which goes into the extensions (the sign-in routes are passed through:
-//!    they manage the cookies themselves).
+//!    they manage the cookies themselves). For the idle limit, a request is use of the
+//!    session unless it is one of the browser's background reads (`/auth/session`,
+//!    `/auth/user`) or a non-navigation request another site made (`Sec-Fetch-Site`).
 //! 4. **Caching**: a response that read the auth state gets `Vary: Cookie`; if the request
 //!    carried credentials, or cookies were written, it gets `Cache-Control: private, no-store`
 //!    (replacing any other value). Anonymous public responses and static files keep their
@@ -134,8 +136,10 @@ where
             let cookies_changed = if skip {
                 None
             } else {
-                // The browser's background reads of the session do not count as its use.
-                let activity = !matches!(path, SESSION_FN_PATH | USER_FN_PATH);
+                // The browser's background reads of the session, and requests another site
+                // makes the browser send (other than following a link here), are not its use.
+                let activity =
+                    !matches!(path, SESSION_FN_PATH | USER_FN_PATH) && !foreign_subrequest(headers);
                 let r = resolver::resolve(&auth, req.headers(), &jar, credentials, activity).await;
                 req.extensions_mut().insert(r.state);
                 Some(r.cookies_changed)
@@ -161,6 +165,14 @@ where
             Ok(res)
         })
     }
+}
+
+/// A request another site had the browser make (`Sec-Fetch-Site` cross-site or same-site),
+/// other than a navigation: an image, a fetch, a form post from elsewhere.
+fn foreign_subrequest(headers: &http::HeaderMap) -> bool {
+    let site = headers.get("sec-fetch-site").map(HeaderValue::as_bytes);
+    let mode = headers.get("sec-fetch-mode").map(HeaderValue::as_bytes);
+    matches!(site, Some(b"cross-site" | b"same-site")) && mode != Some(b"navigate")
 }
 
 fn map_body<B: From<axum::body::Body>>(res: axum::response::Response) -> Response<B> {

@@ -161,7 +161,13 @@ pub(crate) async fn resolve(
 async fn limit_reached(auth: &CognitoAuth, jar: &Cookies, why: LimitReached) -> Resolution {
     tracing::info!(limit = why.code(), "session limit reached; signing out");
     crate::telemetry::session_limit(why.code());
-    end_session(auth, jar, RevokeRefresh::InBackground).await;
+    if why == LimitReached::OtherUser {
+        // Another user's (authentic) timestamps: most likely a response of the previous user
+        // that arrived after this sign-in. Signed out here, the session itself is not revoked.
+        auth.cookies().clear_all(jar);
+    } else {
+        end_session(auth, jar, RevokeRefresh::InBackground).await;
+    }
     Resolution {
         state: AuthState::SignedOut,
         cookies_changed: true,

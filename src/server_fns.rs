@@ -83,14 +83,20 @@ pub async fn session_state() -> Result<SessionView, ServerFnError> {
 /// "extend session" action. It counts as use of the session.
 ///
 /// # Errors
-/// 401 when there is no session to refresh (refresh flow off, signed out, or Cognito
-/// refused: cookies cleared), 403 for cross-site calls, 503 when Cognito is unreachable.
+/// 401 when there is no cookie session to refresh (refresh flow off, signed out, a bearer
+/// token, or Cognito refused: cookies cleared), 403 for cross-site calls, 503 when Cognito
+/// is unreachable.
 #[server(prefix = "/auth", endpoint = "extend")]
 pub async fn extend_session() -> Result<SessionView, ServerFnError> {
     use crate::{rejection::Rejection, session::AuthState};
     let (parts, auth, jar) = request_parts()?;
     let state = crate::session::state_of(&parts.extensions).map_err(answer)?;
-    if matches!(state, AuthState::SignedOut | AuthState::InvalidBearer) {
+    // A bearer token is not a cookie session: nothing to extend (and its limits were not
+    // judged for this request).
+    let bearer = state
+        .session()
+        .is_some_and(|s| s.source == crate::session::CredentialSource::Bearer);
+    if bearer || matches!(state, AuthState::SignedOut | AuthState::InvalidBearer) {
         return Err(answer(Rejection::Unauthenticated));
     }
     let session = crate::resolver::refresh_now(&auth, &parts.headers, &jar)

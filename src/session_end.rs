@@ -8,13 +8,39 @@
 //!    `/oauth2/revoke`; a failed revoke still ends the session locally.
 //! 3. Cached verification results of these tokens are forgotten; every auth cookie (and
 //!    chunk, the timestamps, a few pending logins) is deleted.
+//!
+//! A limit reached while serving a request ends the session in the background, and only
+//! for a live session: its access or ID token is authentic and not yet revoked, or its
+//! refresh cookie is authentic (encrypted by this app). The same refresh token is revoked at
+//! Cognito once ([`RECENT_REVOKES`] remembered), by at most [`MAX_BACKGROUND_REVOKES`] calls at a
+//! time: a saved, already-ended cookie set replayed again and again costs no Cognito call.
 
+use std::sync::{Arc, OnceLock};
+
+use quick_cache::sync::Cache;
+use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 use tower_cookies::Cookies;
 
 use crate::{
     auth::CognitoAuth,
     verify::{TokenClaims, VerifyError},
 };
+
+/// Refresh tokens (their SHA-256) revoked in the background recently.
+const RECENT_REVOKES: usize = 10_000;
+/// Background revocations at Cognito in flight at once; more are skipped (and logged).
+const MAX_BACKGROUND_REVOKES: usize = 16;
+
+fn recent() -> &'static Cache<[u8; 32], ()> {
+    static RECENT: OnceLock<Cache<[u8; 32], ()>> = OnceLock::new();
+    RECENT.get_or_init(|| Cache::new(RECENT_REVOKES))
+}
+
+fn permits() -> &'static Arc<Semaphore> {
+    static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    PERMITS.get_or_init(|| Arc::new(Semaphore::new(MAX_BACKGROUND_REVOKES)))
+}
 
 /// How long past "now + the token's lifetime" a revoked session stays on the list: covers a
 /// refresh that was in flight during the logout.
@@ -35,7 +61,7 @@ pub(crate) enum RevokeRefresh {
 pub(crate) async fn end_session(auth: &CognitoAuth, jar: &Cookies, revoke: RevokeRefresh) {
     let codec = auth.cookies();
     let tokens = codec.read_tokens(jar);
-    revoke_session(auth, tokens.access.as_deref(), tokens.id.as_deref()).await;
+    let live = revoke_session(auth, tokens.access.as_deref(), tokens.id.as_deref()).await;
     if let Some(refresh) = tokens.refresh.clone() {
         auth.refresher().forget(&refresh).await;
         let revoke_at_cognito = |auth: CognitoAuth| async move {
@@ -46,7 +72,24 @@ pub(crate) async fn end_session(auth: &CognitoAuth, jar: &Cookies, revoke: Revok
         match revoke {
             RevokeRefresh::Now => revoke_at_cognito(auth.clone()).await,
             RevokeRefresh::InBackground => {
-                tokio::spawn(revoke_at_cognito(auth.clone()));
+                let authentic = live || auth.config().refresh_cookie_encrypted();
+                let key: [u8; 32] =
+                    Sha256::digest(tokens.refresh.as_deref().unwrap_or_default()).into();
+                if authentic && recent().get(&key).is_none() {
+                    match permits().clone().try_acquire_owned() {
+                        Ok(permit) => {
+                            recent().insert(key, ());
+                            let auth = auth.clone();
+                            tokio::spawn(async move {
+                                revoke_at_cognito(auth).await;
+                                drop(permit);
+                            });
+                        }
+                        Err(_) => tracing::warn!(
+                            "too many refresh-token revocations in flight; this one is skipped"
+                        ),
+                    }
+                }
             }
         }
     }
@@ -59,14 +102,17 @@ pub(crate) async fn end_session(auth: &CognitoAuth, jar: &Cookies, revoke: Revok
 }
 
 /// Puts the session of these tokens on the revocation list (valid or expired tokens alike:
-/// only authentic ones are trusted to name a session).
-async fn revoke_session(auth: &CognitoAuth, access: Option<&str>, id: Option<&str>) {
+/// only authentic ones are trusted to name a session). Returns whether an authentic token of
+/// a session not revoked before was found.
+async fn revoke_session(auth: &CognitoAuth, access: Option<&str>, id: Option<&str>) -> bool {
+    let mut live = false;
     let verifier = auth.verifier();
     let now = auth.clock().now();
     let until = |exp: i64, iat: i64| exp.max(now + (exp - iat).max(0)) + REVOCATION_MARGIN_SECS;
     if let Some(t) = access {
         match verifier.verify_access(t).await {
             Ok(v) => {
+                live = true;
                 if let Some(sid) = v.session_id() {
                     auth.revoke_session(sid, until(v.exp(), v.iat())).await;
                 }
@@ -77,6 +123,7 @@ async fn revoke_session(auth: &CognitoAuth, access: Option<&str>, id: Option<&st
                 session_id: Some(sid),
                 ..
             }) => {
+                live = true;
                 auth.revoke_session(
                     &sid,
                     now + MAX_ACCESS_TOKEN_LIFETIME_SECS + REVOCATION_MARGIN_SECS,
@@ -90,6 +137,7 @@ async fn revoke_session(auth: &CognitoAuth, access: Option<&str>, id: Option<&st
     if let Some(t) = id {
         match verifier.verify_id(t, None).await {
             Ok(v) => {
+                live = true;
                 if let Some(sid) = v.session_id() {
                     auth.revoke_session(sid, until(v.exp(), v.iat())).await;
                 }
@@ -97,4 +145,5 @@ async fn revoke_session(auth: &CognitoAuth, access: Option<&str>, id: Option<&st
             Err(e) => tracing::debug!(error = %e, "ID-token cookie not revocable"),
         }
     }
+    live
 }

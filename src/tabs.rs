@@ -65,7 +65,9 @@ pub(crate) fn start(ctx: Hooks) {
         return;
     };
     let ctx = Rc::new(ctx);
+    // Loading the page is not yet a reason to refresh: a key or a pointer is.
     LAST_ACTIVITY.set(unix_now());
+    LAST_REFRESH.set(unix_now());
     // The channel first: announcing this page's state needs it.
     listen(&window, ctx.clone());
     announce(&(ctx.snapshot)());

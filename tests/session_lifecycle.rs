@@ -183,6 +183,9 @@ async fn a_missing_forged_or_foreign_stamp_ends_the_session() {
         .jar
         .insert("cognito_session".into(), bob.jar["cognito_session"].clone());
     assert_eq!(me(&mut mixed).await, StatusCode::UNAUTHORIZED);
+    assert!(!mixed.has("cognito_access_token"), "signed out there");
+    // ... but not revoked: that is how a late response of the previous user looks.
+    assert_eq!(me(&mut alice).await, StatusCode::OK);
 
     let mut alice = app.browser();
     alice.sign_in("alice", "alice-password", "/").await;
@@ -401,4 +404,116 @@ async fn extend_refreshes_and_reports_the_new_times() {
     let mut anon = app.browser();
     let r = anon.post("/auth/extend", &[("origin", &origin)]).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_silent_sign_in_does_not_restart_the_absolute_limit() {
+    let app = app_with(
+        true,
+        0,
+        1000,
+        DevIdpOptions {
+            sso_sessions: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let mut b = app.browser();
+    b.sign_in("alice", "alice-password", "/").await;
+    // Halfway: signing in again through the IdP's session keeps the original start.
+    app.clock.advance(500);
+    let authorize = b.start_login("/").await;
+    let (_, back) = b.follow_idp(authorize, None).await;
+    let done = b
+        .get(&back.location.expect("no form: the IdP session"))
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    app.clock.advance(500);
+    assert_eq!(
+        me(&mut b).await,
+        StatusCode::UNAUTHORIZED,
+        "1000 s since the password"
+    );
+    // Past the limit, the IdP's session cannot start a window: a fresh sign-in is asked for.
+    let authorize = b.start_login("/notes").await;
+    let (_, back) = b.follow_idp(authorize, None).await;
+    let r = b.get(&back.location.unwrap()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.location.as_deref(),
+        Some("/auth/login?return_to=%2Fnotes&prompt=login")
+    );
+    assert!(!b.has("cognito_access_token"));
+    let r = b.get(r.location.as_deref().unwrap()).await;
+    let callback = b
+        .submit_credentials(&r.location.unwrap(), "alice", "alice-password")
+        .await;
+    assert_eq!(b.get(&callback).await.location.as_deref(), Some("/notes"));
+    assert_eq!(me(&mut b).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn replaying_an_ended_session_costs_one_revocation() {
+    let app = app_with(true, 100, 0, DevIdpOptions::default()).await;
+    let mut b = app.browser();
+    b.sign_in("alice", "alice-password", "/").await;
+    let saved = b.clone();
+    app.clock.advance(200);
+    for _ in 0..20 {
+        let mut replay = saved.clone();
+        assert_eq!(me(&mut replay).await, StatusCode::UNAUTHORIZED);
+    }
+    wait_for_revocations(&app, 1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(count(&app.idp.counters().revocations), 1);
+}
+
+#[tokio::test]
+async fn requests_another_site_makes_are_not_use() {
+    let app = app_with(true, 100, 0, DevIdpOptions::default()).await;
+    let mut b = app.browser();
+    b.sign_in("alice", "alice-password", "/").await;
+    app.clock.advance(60);
+    let img = [
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-mode", "no-cors"),
+    ];
+    let r = b.request(reqwest::Method::GET, "/", &img, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    app.clock.advance(41);
+    assert_eq!(
+        me(&mut b).await,
+        StatusCode::UNAUTHORIZED,
+        "the image did not keep it alive"
+    );
+
+    // Following a link from another site is the user arriving: it counts.
+    let mut c = app.browser();
+    c.sign_in("bob", "bob-password", "/").await;
+    app.clock.advance(60);
+    let link = [
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-mode", "navigate"),
+    ];
+    c.request(reqwest::Method::GET, "/", &link, None).await;
+    app.clock.advance(60);
+    assert_eq!(me(&mut c).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_bearer_token_cannot_extend_a_cookie_session() {
+    let app = app_with(true, 600, 0, DevIdpOptions::default()).await;
+    let origin = app.url.clone();
+    let mut b = app.browser();
+    b.sign_in("alice", "alice-password", "/").await;
+    let bearer = format!("Bearer {}", b.jar["cognito_access_token"]);
+    let mut api = Browser::new(&app.url);
+    let r = api
+        .post(
+            "/auth/extend",
+            &[("origin", &origin), ("authorization", &bearer)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(count(&app.idp.counters().refreshes), 0);
 }

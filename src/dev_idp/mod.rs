@@ -118,6 +118,8 @@ pub const DEV_FEDERATED_PROVIDER: &str = "DevCorp";
 pub(crate) struct IdpSession {
     username: String,
     auth_time: i64,
+    /// The federated provider signed in through (`None`: the pool's own form).
+    provider: Option<String>,
 }
 
 /// A forced failure of an endpoint (test hook).

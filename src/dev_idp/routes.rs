@@ -28,6 +28,8 @@ type S = Arc<State>;
 const CODE_TTL: i64 = 300;
 /// The dev IdP's sign-in session cookie (with `DevIdpOptions::sso_sessions`).
 const SESSION_COOKIE: &str = "dev_idp_session";
+/// Most sign-in sessions the dev IdP keeps.
+const MAX_IDP_SESSIONS: usize = 10_000;
 const ALLOWED_SCOPES: &[&str] = &[
     "openid",
     "email",
@@ -228,11 +230,16 @@ async fn authorize(
         return r;
     }
     let prompt = p.get("prompt").map(String::as_str);
-    // An IdP session signs in without the form, unless `prompt=login` asks for credentials.
+    // An IdP session signs in without the form, unless `prompt=login` asks for credentials,
+    // another provider is asked for, or the hint names someone else.
     if state.sso_sessions && prompt != Some("login") {
+        let provider = federated(&p);
+        let hint = p.get("login_hint").filter(|h| !h.is_empty());
         let known = session_id(&headers).and_then(|id| {
             lock(&state.sessions)
                 .get(&id)
+                .filter(|s| s.provider.as_deref() == provider)
+                .filter(|s| hint.is_none_or(|h| *h == s.username))
                 .map(|s| (s.username.clone(), s.auth_time))
         });
         if let Some((user, auth_time)) = known.and_then(|(name, t)| Some((state.user(&name)?, t))) {
@@ -277,13 +284,20 @@ async fn login(AxState(state): AxState<S>, body: Bytes) -> Response {
     let mut res = code_redirect(&state, &p, &user, now);
     if state.sso_sessions && res.status().is_redirection() {
         let id = random_b64(24);
-        lock(&state.sessions).insert(
+        let mut sessions = lock(&state.sessions);
+        // A development server: bounded by forgetting everyone at once.
+        if sessions.len() >= MAX_IDP_SESSIONS {
+            sessions.clear();
+        }
+        sessions.insert(
             id.clone(),
             IdpSession {
                 username: user.username.clone(),
                 auth_time: now,
+                provider: federated(&p).map(str::to_string),
             },
         );
+        drop(sessions);
         if let Ok(v) = format!("{SESSION_COOKIE}={id}; HttpOnly; Path=/; SameSite=Lax").parse() {
             res.headers_mut().append(header::SET_COOKIE, v);
         }

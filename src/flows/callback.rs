@@ -8,12 +8,15 @@
 //! 4. A login that asked for a fresh authentication (`prompt=login`, step-up) refuses tokens
 //!    whose `auth_time` is older than the login (401): no redirect loop, no silent reuse of
 //!    an old IdP session.
-//! 5. Success: token cookies set (and the session timestamps, with session limits), the login-state cookie deleted, 303 to the saved return path
+//! 5. With an absolute session limit, the session counts from the tokens' `auth_time`: a
+//!    sign-in through an IdP session older than the limit is sent to a fresh sign-in
+//!    (`prompt=login`) instead of starting a new window without credentials.
+//! 6. Success: token cookies set (and the session timestamps, with session limits), the login-state cookie deleted, 303 to the saved return path
 //!    with `Cache-Control: no-store`.
-//! 6. Every failure: an escaped error page with 400/401/502/504, no token cookie, this
+//! 7. Every failure: an escaped error page with 400/401/502/504, no token cookie, this
 //!    callback's login-state cookie cleared (other tabs' pending logins kept), a typed error
 //!    logged without secrets. Never a 500.
-//! 7. A Cognito `error` is only described once the `state` matched: a forged callback link
+//! 8. A Cognito `error` is only described once the `state` matched: a forged callback link
 //!    cannot put its own words on our page.
 
 use axum::{
@@ -68,6 +71,14 @@ pub enum CallbackError {
     /// than the request: the identity provider did not authenticate the user again.
     #[error("the identity provider did not authenticate the user again")]
     NotReauthenticated,
+    /// The identity provider signed the user in from its own session, authenticated longer
+    /// ago than `AWS_COGNITO_SESSION_MAX_SECONDS`: the handler sends the browser to a fresh
+    /// sign-in (`prompt=login`) back to `return_to`.
+    #[error("the authentication is older than the session's absolute limit")]
+    NeedsFreshSignIn {
+        /// Where the sign-in was going.
+        return_to: String,
+    },
 }
 
 impl CallbackError {
@@ -82,6 +93,7 @@ impl CallbackError {
             CallbackError::Token(_) => "untrusted_token",
             CallbackError::Storage(_) => "storage",
             CallbackError::NotReauthenticated => "not_reauthenticated",
+            CallbackError::NeedsFreshSignIn { .. } => "needs_fresh_sign_in",
         }
     }
 
@@ -102,6 +114,7 @@ impl CallbackError {
             CallbackError::Token(_) => StatusCode::UNAUTHORIZED,
             CallbackError::Storage(_) => StatusCode::BAD_GATEWAY,
             CallbackError::NotReauthenticated => StatusCode::UNAUTHORIZED,
+            CallbackError::NeedsFreshSignIn { .. } => StatusCode::SEE_OTHER,
         }
     }
 
@@ -135,6 +148,9 @@ impl CallbackError {
                 "This page needs you to sign in again, and the sign-in service did not ask for \
                  your credentials. Please try again."
                     .into()
+            }
+            CallbackError::NeedsFreshSignIn { .. } => {
+                "Your session reached its maximum length: please sign in again.".into()
             }
         }
     }
@@ -212,6 +228,17 @@ pub async fn complete(
         if login.fresh && auth_time.is_none_or(|t| t + leeway < login.created_at) {
             return Err(CallbackError::NotReauthenticated);
         }
+        let now = auth.clock().now();
+        let signed_in_at = match crate::limits::sign_in_time(auth.config(), auth_time, now) {
+            Some(t) => t,
+            // A fresh sign-in gets a fresh auth_time; only a reused IdP session lands here.
+            None if !login.fresh => {
+                return Err(CallbackError::NeedsFreshSignIn {
+                    return_to: login.return_to,
+                })
+            }
+            None => return Err(CallbackError::NotReauthenticated),
+        };
         let refresh = tokens
             .refresh_token
             .as_deref()
@@ -223,10 +250,11 @@ pub async fn complete(
             refresh,
         )?;
         if auth.config().session_limits() {
-            codec.write_stamp(
-                jar,
-                &SessionStamp::new(access.subject(), auth.clock().now()),
-            );
+            let stamp = SessionStamp {
+                signed_in_at,
+                ..SessionStamp::new(access.subject(), now)
+            };
+            codec.write_stamp(jar, &stamp);
         }
         tracing::info!("signed in");
         Ok(login.return_to)
@@ -251,6 +279,12 @@ pub async fn handler(
     };
     match complete(&auth, &jar, query.as_deref().unwrap_or("")).await {
         Ok(return_to) => see_other(&return_to),
+        Err(CallbackError::NeedsFreshSignIn { return_to }) => {
+            tracing::info!(
+                "the IdP's session is older than the absolute limit: asking for a fresh sign-in"
+            );
+            see_other(&crate::paths::LoginOptions::new().fresh().url(&return_to))
+        }
         Err(e) => {
             tracing::warn!(reason = e.code(), error = %e, status = e.status().as_u16(), "sign-in callback failed");
             crate::pages::sign_in_error(e.status(), &e.user_message())

@@ -60,7 +60,7 @@ pub fn begin(
         code_verifier: random_token(),
         return_to: return_to::sanitize(return_to),
         created_at: auth.clock().now(),
-        fresh: extra.prompt.as_deref() == Some("login"),
+        fresh: config.authorize_params().merged(extra).prompt.as_deref() == Some("login"),
     };
     let mut url = config.authorize_endpoint();
     {
