@@ -114,6 +114,15 @@ impl SessionTimes {
 /// What the browser learns about the session: the snapshot, its times and the server's clock
 /// (so the browser counts down in server time). Sent in the hydration data and by
 /// [`session_state`](crate::session_state).
+///
+/// ```
+/// use leptos_cognito::{AuthSnapshot, SessionView};
+/// let v = SessionView::default();
+/// assert_eq!(v.snapshot, AuthSnapshot::SignedOut);
+/// assert_eq!(v.times.ends_at(), None);
+/// // Serialised into the page and the server function's answer: never a token.
+/// assert!(serde_json::to_string(&v).unwrap().contains("server_now"));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SessionView {

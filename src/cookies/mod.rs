@@ -422,6 +422,18 @@ impl CookieCodec {
     }
 
     /// Stores the session's timestamps (encrypted; see [`session_stamp`]).
+    ///
+    /// ```
+    /// # use leptos_cognito::{config::CognitoConfig, cookies::{CookieCodec, SessionStamp}};
+    /// # let config = CognitoConfig::builder().region("eu-west-1").user_pool_id("eu-west-1_x")
+    /// #   .client_id("abc").domain("https://d.example").redirect_url("https://a.example/auth/callback")
+    /// #   .logout_url("https://a.example/").secret_key("0123456789abcdef0123456789abcdef").build().unwrap();
+    /// let codec = CookieCodec::new(&config);
+    /// let jar = tower_cookies::Cookies::default();
+    /// codec.write_stamp(&jar, &SessionStamp::new("sub-1", 1_000));
+    /// assert_ne!(jar.get("cognito_session").unwrap().value(), "", "encrypted");
+    /// assert_eq!(codec.read_stamp(&jar).unwrap().signed_in_at, 1_000);
+    /// ```
     pub fn write_stamp(&self, jar: &Cookies, stamp: &SessionStamp) {
         let value = serde_json::to_string(stamp).unwrap_or_default();
         let age = self.refresh_age.max(self.token_age);

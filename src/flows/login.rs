@@ -129,6 +129,21 @@ const MAX_LOGIN_HINT: usize = 256;
 /// The per-link authorize parameters of a `/auth/login` query, each checked (module docs,
 /// rule 4).
 ///
+/// ```
+/// # use leptos_cognito::{config::CognitoConfig, flows::login::{link_options, LinkOptionError}};
+/// # let config = CognitoConfig::builder().region("eu-west-1").user_pool_id("eu-west-1_x")
+/// #   .client_id("abc").domain("https://d.example").redirect_url("https://a.example/auth/callback")
+/// #   .logout_url("https://a.example/").secret_key("0123456789abcdef0123456789abcdef")
+/// #   .identity_providers(["Google"]).build().unwrap();
+/// let p = link_options(&config, "return_to=%2F&identity_provider=Google&lang=fr").unwrap();
+/// assert_eq!(p.identity_provider.as_deref(), Some("Google"));
+/// assert_eq!(
+///     link_options(&config, "identity_provider=Evil"),
+///     Err(LinkOptionError::UnknownProvider)
+/// );
+/// assert!(link_options(&config, "prompt=none").is_err());
+/// ```
+///
 /// # Errors
 /// [`LinkOptionError`] naming the first parameter that cannot be used.
 pub fn link_options(
