@@ -20,6 +20,9 @@ echo "== HTTP figures (load driver)"
 BENCH_FLASK_PYTHON="$PWD/target/bench-venv/bin/python" BENCH_DEMO_BIN="$PWD/target/release/leptos_cognito_demo" \
   cargo bench --features dev-idp,redis --bench load >"$out/load.log" 2>&1 || { tail -30 "$out/load.log"; exit 1; }
 
+echo "== SSR: the real layer vs a stub injecting the same user"
+cargo bench -p leptos_cognito_demo --features ssr --bench ssr_stub >"$out/ssr.log" 2>&1 || { tail -30 "$out/ssr.log"; exit 1; }
+
 echo "== peers: jwt-authorizer (axum) and aws-jwt-verify (Node)"
 if [[ ! -d benches/node/node_modules/aws-jwt-verify ]]; then
   (cd benches/node && npm ci --no-audit --no-fund >/dev/null)

@@ -20,7 +20,7 @@ rows.append(("full verification vs raw RSA-2048 verify, key built per call (json
 notes.append(f"time outside the signature check: {(full - floor) / 1000:.2f} us per access token (target <= ~1 us)")
 rows.append(("repeat request, cached vs full verification (ns)", cached, full, cached / full, "<= 0.10"))
 
-logs = [f"{out}/load.log"] + ([f"{out}/peers.log"] if os.path.exists(f"{out}/peers.log") else [])
+logs = [f"{out}/load.log"] + [p for p in (f"{out}/ssr.log", f"{out}/peers.log") if os.path.exists(p)]
 for line in (l for path in logs for l in open(path)):
     parts = line.rstrip("\n").split("\t")
     if parts[0] == "FIGURE":

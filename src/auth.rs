@@ -16,6 +16,7 @@ use crate::{
     jwks::JwksCache,
     refresh::{Coordination, Refresher},
     revocation::RevocationList,
+    session_cache::SessionCache,
     store::{self, MemoryStore, Revocation, SharedStore, StoreHandle},
     verify::{Expectations, TokenVerifier},
 };
@@ -41,6 +42,7 @@ struct Inner {
     client: CognitoClient,
     cookies: CookieCodec,
     refresher: Refresher,
+    sessions: SessionCache,
     store: Arc<StoreHandle>,
     clock: Clock,
     sync: Option<tokio::task::AbortHandle>,
@@ -179,6 +181,7 @@ impl CognitoAuth {
                 client: CognitoClient::new(&config, http),
                 cookies: CookieCodec::new(&config),
                 refresher: Refresher::new(clock.clone(), coordination),
+                sessions: SessionCache::new(),
                 verifier,
                 store,
                 config,
@@ -210,6 +213,9 @@ impl CognitoAuth {
     }
     pub(crate) fn cookies(&self) -> &CookieCodec {
         &self.inner.cookies
+    }
+    pub(crate) fn sessions(&self) -> &SessionCache {
+        &self.inner.sessions
     }
     pub(crate) fn refresher(&self) -> &Refresher {
         &self.inner.refresher

@@ -127,6 +127,8 @@ pub mod revocation;
 #[cfg(feature = "ssr")]
 mod session;
 #[cfg(feature = "ssr")]
+mod session_cache;
+#[cfg(feature = "ssr")]
 mod session_end;
 #[cfg(feature = "ssr")]
 pub mod store;

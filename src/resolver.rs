@@ -7,7 +7,9 @@
 //!    cookie written. A refused token is [`AuthState::InvalidBearer`].
 //! 2. An auth cookie name sent twice is ambiguous: no cookie is used (signed out), none cleared.
 //! 3. The access-token cookie is verified (cached until `exp`); the ID-token cookie adds the
-//!    profile when it verifies for the same `sub`.
+//!    profile when it verifies for the same `sub`. The session resolved for a pair of cookies is
+//!    kept ([`crate::session_cache`]), valid under the same rules, so a repeat request costs
+//!    one lookup.
 //! 4. Expired (the verification error carries the verified subject, so nothing is verified
 //!    twice), invalid or missing with a refresh cookie and the refresh flow on: one refresh per
 //!    session ([`crate::refresh`]), new cookies written.
@@ -186,18 +188,38 @@ async fn resolve_cookies(auth: &CognitoAuth, jar: &Cookies) -> Resolution {
         // No access token: a refresh cookie may still bring the session back.
         return refresh_or_sign_out(auth, jar, None).await;
     };
+    let id_token = codec.read_token(jar, TokenCookie::Id);
+    let generation = verifier.jwks().generation();
+    let leeway = auth.config().leeway().as_secs() as i64;
+    if let Some(session) = auth.sessions().get(
+        &access_token,
+        id_token.as_deref(),
+        verifier.clock().now(),
+        leeway,
+        generation,
+        verifier.revocations(),
+    ) {
+        verifier.jwks().revalidate_if_stale();
+        return done(AuthState::SignedIn(session), false);
+    }
     match verifier.verify_access(&access_token).await {
         Ok(access) => {
-            let id = match codec.read_token(jar, TokenCookie::Id) {
+            let id = match &id_token {
                 Some(t) => verifier
-                    .verify_id(&t, None)
+                    .verify_id(t, None)
                     .await
                     .ok()
                     .filter(|id| id.subject() == access.subject()),
                 None => None,
             };
-            let session = Session::new(access, id, CredentialSource::Cookie);
-            done(AuthState::SignedIn(Arc::new(session)), false)
+            let session = Arc::new(Session::new(access, id, CredentialSource::Cookie));
+            auth.sessions().insert(
+                &access_token,
+                id_token.as_deref(),
+                session.clone(),
+                generation,
+            );
+            done(AuthState::SignedIn(session), false)
         }
         Err(e) if e.is_transient() => {
             tracing::warn!(error = %e, "cannot verify the session now; keeping its cookies");

@@ -98,6 +98,9 @@ pub(crate) async fn end_session(auth: &CognitoAuth, jar: &Cookies, revoke: Revok
         .flatten()
         .collect();
     auth.verifier().forget(&cached);
+    if let Some(a) = tokens.access.as_deref() {
+        auth.sessions().forget(a);
+    }
     codec.clear_all(jar);
 }
 

@@ -65,6 +65,14 @@ async fn metrics(State(auth): State<CognitoAuth>) -> Response {
 
 /// The whole app.
 pub fn router(auth: &CognitoAuth, options: LeptosOptions, notes: NotesDb) -> Router {
+    app(auth, &options, notes)
+        .layer(auth.layer())
+        .with_state(options)
+}
+
+/// Every route of the app, without the auth layer around them (`router` adds it; the SSR
+/// benchmark puts a stub in its place to measure what the layer costs).
+pub fn app(auth: &CognitoAuth, options: &LeptosOptions, notes: NotesDb) -> Router<LeptosOptions> {
     let _ = prometheus();
     let routes = generate_route_list(App);
     let metrics_route = Router::new()
@@ -77,12 +85,10 @@ pub fn router(auth: &CognitoAuth, options: LeptosOptions, notes: NotesDb) -> Rou
         )
         .merge(auth.routes())
         .merge(metrics_route)
-        .leptos_routes(&options, routes, {
+        .leptos_routes(options, routes, {
             let options = options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(Extension(notes))
-        .layer(auth.layer())
-        .with_state(options)
 }
