@@ -125,14 +125,14 @@ async fn main() {
         best_p.rps,
         best_o.rps,
         best_p.rps / best_o.rps,
-        ">= 0.90",
+        ">= 0.95",
     );
     figure(
         "p99 latency added by auth (us)",
         best_p.p99_us,
         best_o.p99_us,
         best_p.p99_us - best_o.p99_us,
-        "<= 100 us added",
+        "<= 50 us added",
     );
     note(&format!(
         "p50: protected {:.0} us, unprotected {:.0} us; concurrency {CONCURRENCY}, 20000 requests per run, best of 3",
