@@ -128,7 +128,7 @@ async fn main() {
 
     let (real_page, stub_page) = (
         page(&format!("{real}/profile"), &cookie).await,
-        page(&format!("{stub}/profile"), "").await,
+        page(&format!("{stub}/profile"), &cookie).await,
     );
     assert!(real_page.contains("data-testid=\"username\""), "signed in");
     assert_eq!(
@@ -137,15 +137,18 @@ async fn main() {
         "the same HTML on both sides"
     );
 
-    // `SSR_BENCH_PROFILE=1`: only load the real layer, for a profiler (no figure).
-    if std::env::var_os("SSR_BENCH_PROFILE").is_some() {
+    // `SSR_BENCH_PROFILE=real|stub`: only load one side, for a profiler (no figure).
+    if let Some(which) = std::env::var_os("SSR_BENCH_PROFILE") {
+        let url = if which == "stub" { &stub } else { &real };
         for _ in 0..10 {
-            let _ = driver::load(&format!("{real}/profile"), Some(&cookie), 20_000, 200).await;
+            let _ = driver::load(&format!("{url}/profile"), Some(&cookie), 20_000, 200).await;
         }
         return;
     }
     let _ = driver::load(&format!("{real}/profile"), Some(&cookie), 1_000, 200).await;
-    let _ = driver::load(&format!("{stub}/profile"), None, 1_000, 200).await;
+    // The stub gets the same request bytes (the cookies, which it ignores): only the auth
+    // work differs.
+    let _ = driver::load(&format!("{stub}/profile"), Some(&cookie), 1_000, 200).await;
     let (mut ours, mut base) = (
         driver::Load {
             rps: 0.0,
@@ -158,7 +161,7 @@ async fn main() {
     let mut base_p99 = 0f64;
     for _ in 0..ROUNDS {
         let r = driver::load(&format!("{real}/profile"), Some(&cookie), REQUESTS, 200).await;
-        let s = driver::load(&format!("{stub}/profile"), None, REQUESTS, 200).await;
+        let s = driver::load(&format!("{stub}/profile"), Some(&cookie), REQUESTS, 200).await;
         assert_eq!(r.errors + s.errors, 0);
         if r.rps > ours.rps {
             ours = r;
