@@ -53,6 +53,11 @@ pub(crate) enum Verdict {
     Reached(LimitReached),
 }
 
+/// A duration in whole seconds, saturating.
+fn secs(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
+}
+
 /// Judges `stamp` at `now` (rules 1 and 2).
 pub(crate) fn judge(config: &CognitoConfig, stamp: Option<SessionStamp>, now: i64) -> Verdict {
     if !config.session_limits() {
@@ -61,7 +66,6 @@ pub(crate) fn judge(config: &CognitoConfig, stamp: Option<SessionStamp>, now: i6
     let Some(stamp) = stamp else {
         return Verdict::Reached(LimitReached::NoStamp);
     };
-    let secs = |d: std::time::Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
     if let Some(idle) = config.session_idle_timeout() {
         if now.saturating_sub(stamp.last_used_at) >= secs(idle) {
             return Verdict::Reached(LimitReached::Idle);
@@ -77,7 +81,6 @@ pub(crate) fn judge(config: &CognitoConfig, stamp: Option<SessionStamp>, now: i6
 
 /// When the session of `stamp` ends by the limits.
 pub(crate) fn limits_of(config: &CognitoConfig, stamp: &SessionStamp) -> SessionLimits {
-    let secs = |d: std::time::Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
     SessionLimits {
         idle_expires_at: config
             .session_idle_timeout()
@@ -99,9 +102,7 @@ pub(crate) fn sign_in_time(
 ) -> Option<i64> {
     let t = auth_time.map_or(now, |t| t.min(now));
     match config.session_max_lifetime() {
-        Some(max) if now.saturating_sub(t) >= i64::try_from(max.as_secs()).unwrap_or(i64::MAX) => {
-            None
-        }
+        Some(max) if now.saturating_sub(t) >= secs(max) => None,
         _ => Some(t),
     }
 }

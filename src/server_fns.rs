@@ -127,36 +127,11 @@ pub async fn extend_session() -> Result<SessionView, ServerFnError> {
 /// cross-site calls, 503 when Cognito is unreachable.
 #[server(prefix = "/auth", endpoint = "refresh")]
 pub async fn refresh_session() -> Result<Option<CognitoUser>, ServerFnError> {
-    use crate::{auth::CognitoAuth, rejection::Rejection};
-    let parts = use_context::<http::request::Parts>()
-        .ok_or_else(|| answer(Rejection::Misconfigured("a request context")))?;
-    let auth = parts
-        .extensions
-        .get::<CognitoAuth>()
-        .cloned()
-        .ok_or_else(|| {
-            answer(Rejection::Misconfigured(
-                "CognitoAuth::layer() around the app",
-            ))
-        })?;
-    let jar = parts
-        .extensions
-        .get::<tower_cookies::Cookies>()
-        .cloned()
-        .ok_or_else(|| {
-            answer(Rejection::Misconfigured(
-                "CognitoAuth::layer() around the app",
-            ))
-        })?;
+    let (parts, auth, jar) = request_parts()?;
     let session = crate::resolver::refresh_now(&auth, &parts.headers, &jar)
         .await
         .map_err(answer)?;
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.insert_header(
-            http::header::CACHE_CONTROL,
-            http::HeaderValue::from_static("private, no-store"),
-        );
-    }
+    no_store();
     Ok(Some(session.user.clone()))
 }
 

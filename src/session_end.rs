@@ -64,6 +64,7 @@ pub(crate) async fn end_session(auth: &CognitoAuth, jar: &Cookies, revoke: Revok
     let live = revoke_session(auth, tokens.access.as_deref(), tokens.id.as_deref()).await;
     if let Some(refresh) = tokens.refresh.clone() {
         auth.refresher().forget(&refresh).await;
+        let key: [u8; 32] = Sha256::digest(&refresh).into();
         let revoke_at_cognito = |auth: CognitoAuth| async move {
             if let Err(e) = auth.client().revoke(&refresh).await {
                 tracing::warn!(error = %e, "refresh-token revocation failed; signed out locally anyway");
@@ -73,8 +74,6 @@ pub(crate) async fn end_session(auth: &CognitoAuth, jar: &Cookies, revoke: Revok
             RevokeRefresh::Now => revoke_at_cognito(auth.clone()).await,
             RevokeRefresh::InBackground => {
                 let authentic = live || auth.config().refresh_cookie_encrypted();
-                let key: [u8; 32] =
-                    Sha256::digest(tokens.refresh.as_deref().unwrap_or_default()).into();
                 if authentic && recent().get(&key).is_none() {
                     match permits().clone().try_acquire_owned() {
                         Ok(permit) => {

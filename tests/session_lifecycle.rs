@@ -517,3 +517,80 @@ async fn a_bearer_token_cannot_extend_a_cookie_session() {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert_eq!(count(&app.idp.counters().refreshes), 0);
 }
+
+#[tokio::test]
+async fn the_new_settings_are_checked_at_startup() {
+    let app = TestApp::start(AppOptions::default()).await;
+    let base = || app.idp.app_config(&app.url).secret_key(common::SECRET);
+    // The proactive refresh needs the refresh flow.
+    let e = base()
+        .proactive_refresh(Duration::from_secs(30))
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("AWS_COGNITO_PROACTIVE_REFRESH_SECONDS"), "{e}");
+    assert!(base()
+        .refresh_flow_enabled(true)
+        .proactive_refresh(Duration::from_secs(30))
+        .build()
+        .is_ok());
+    // Provider names: a space- or comma-separated list; no control characters, not too long.
+    let c = base()
+        .identity_providers(["Google CorpSAML,Okta"])
+        .build()
+        .unwrap();
+    assert_eq!(c.identity_providers(), ["Google", "CorpSAML", "Okta"]);
+    for bad in ["a\u{7}b", &"x".repeat(129)] {
+        let e = base()
+            .identity_providers([bad])
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("AWS_COGNITO_IDENTITY_PROVIDERS"), "{bad:?}: {e}");
+    }
+    // Zero means off; the environment spells them as flask-cognito-lib's neighbours do.
+    let vars: std::collections::HashMap<String, String> = [
+        ("AWS_COGNITO_SESSION_IDLE_SECONDS", "0"),
+        ("AWS_COGNITO_SESSION_MAX_SECONDS", "3600"),
+        ("AWS_COGNITO_IDENTITY_PROVIDERS", "Google, CorpSAML"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let c = base().with_vars(&vars, &[]).build().unwrap();
+    assert_eq!(c.session_idle_timeout(), None);
+    assert_eq!(c.session_max_lifetime(), Some(Duration::from_secs(3600)));
+    assert!(c.allows_identity_provider("CorpSAML") && !c.allows_identity_provider("corpsaml"));
+    let e = base()
+        .with_vars(
+            &[(
+                "AWS_COGNITO_SESSION_IDLE_SECONDS".to_string(),
+                "soon".to_string(),
+            )]
+            .into(),
+            &[],
+        )
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("AWS_COGNITO_SESSION_IDLE_SECONDS"), "{e}");
+}
+
+#[tokio::test]
+async fn the_dev_idp_answers_prompt_none_without_a_session_and_refuses_unknown_providers() {
+    let app = app_with(false, 0, 0, DevIdpOptions::default()).await;
+    let mut b = app.browser();
+    let authorize = b.start_login("/").await;
+    for (extra, error) in [
+        ("&prompt=none", "login_required"),
+        ("&identity_provider=Nobody", "invalid_request"),
+        ("&prompt=bogus", "invalid_request"),
+    ] {
+        let r = b.get(&format!("{authorize}{extra}")).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{extra}");
+        let back = url::Url::parse(&r.location.unwrap()).unwrap();
+        let q: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
+        assert_eq!(q["error"], error, "{extra}");
+        assert!(q.contains_key("state"));
+    }
+}

@@ -103,15 +103,7 @@ fn check_authorize(state: &State, p: &HashMap<String, String>) -> Result<(), Res
             ),
         ));
     }
-    let back = |error: &str| {
-        let mut url = url::Url::parse(redirect_uri)
-            .unwrap_or_else(|_| url::Url::parse("http://invalid/").unwrap());
-        url.query_pairs_mut().append_pair("error", error);
-        if let Some(s) = p.get("state") {
-            url.query_pairs_mut().append_pair("state", s);
-        }
-        Err(Redirect::to(url.as_str()).into_response())
-    };
+    let back = |error: &str| Err(error_redirect(p, error));
     if p.get("response_type").map(String::as_str) != Some("code") {
         return back("unsupported_response_type");
     }
@@ -142,6 +134,18 @@ fn check_authorize(state: &State, p: &HashMap<String, String>) -> Result<(), Res
         }
     }
     Ok(())
+}
+
+/// Back to the (checked) `redirect_uri` with an OAuth `error` and the request's `state`.
+fn error_redirect(p: &HashMap<String, String>, error: &str) -> Response {
+    let redirect_uri = p.get("redirect_uri").map(String::as_str).unwrap_or("");
+    let mut url = url::Url::parse(redirect_uri)
+        .unwrap_or_else(|_| url::Url::parse("http://invalid/").unwrap());
+    url.query_pairs_mut().append_pair("error", error);
+    if let Some(s) = p.get("state") {
+        url.query_pairs_mut().append_pair("state", s);
+    }
+    Redirect::to(url.as_str()).into_response()
 }
 
 /// The federated provider an authorize request names (not `COGNITO`).
@@ -247,13 +251,7 @@ async fn authorize(
         }
     }
     if prompt == Some("none") {
-        let mut url = url::Url::parse(&p["redirect_uri"])
-            .unwrap_or_else(|_| url::Url::parse("http://invalid/").unwrap());
-        url.query_pairs_mut().append_pair("error", "login_required");
-        if let Some(s) = p.get("state") {
-            url.query_pairs_mut().append_pair("state", s);
-        }
-        return Redirect::to(url.as_str()).into_response();
+        return error_redirect(&p, "login_required");
     }
     let hint = p.get("login_hint").map(String::as_str).unwrap_or("");
     html(
