@@ -64,6 +64,8 @@ fuzz:
 	cargo +nightly fuzz run cookies -s none -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
 	cargo +nightly fuzz run return_to -s none -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
 	cargo +nightly fuzz run login_link -s none -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048
+	mkdir -p fuzz/corpus/signed_claims
+	cargo +nightly fuzz run signed_claims -s none fuzz/corpus/signed_claims fuzz/seeds/signed_claims -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -dict=fuzz/claims.dict
 
 # The crate as crates.io gets it: packaged and built alone, docs without warnings, and a
 # declared MSRV no dependency exceeds.

@@ -258,16 +258,23 @@ impl JwksCache {
                 >= i64::try_from(self.ttl.as_millis()).unwrap_or(i64::MAX)
     }
 
+    /// The cached key for `kid`, without waiting: `None` when [`JwksCache::key`] would have
+    /// to fetch. A stale set is re-validated in the background, as `key` does.
+    pub(crate) fn cached_key(self: &Arc<Self>, kid: &str) -> Option<Arc<VerifyingKey>> {
+        let k = self.lookup(kid)?;
+        if self.stale() {
+            self.revalidate_in_background();
+        }
+        Some(k)
+    }
+
     /// The key for `kid`, fetching the JWKS if needed (see the module rules).
     ///
     /// # Errors
     /// [`JwksError::UnknownKid`], [`JwksError::CoolingDown`], [`JwksError::Unavailable`] or
     /// [`JwksError::Invalid`].
     pub async fn key(self: &Arc<Self>, kid: &str) -> Result<Arc<VerifyingKey>, JwksError> {
-        if let Some(k) = self.lookup(kid) {
-            if self.stale() {
-                self.revalidate_in_background();
-            }
+        if let Some(k) = self.cached_key(kid) {
             return Ok(k);
         }
         let mut state = self.fetch.lock().await;

@@ -214,7 +214,7 @@ pub async fn complete(
         let access = verifier
             .verify_access_uncached(&tokens.access_token)
             .await?;
-        let mut auth_time = access.claims().auth_time;
+        let mut auth_time = access.claims().auth_time();
         if let Some(id_token) = &tokens.id_token {
             let id = verifier.verify_id(id_token, Some(&login.nonce)).await?;
             if id.subject() != access.subject() {

@@ -3,43 +3,253 @@
 //!
 //! The payload is first read into a private "raw" shape where every claim is optional; the
 //! verifier checks it and only then builds [`AccessClaims`] / [`IdClaims`], whose required
-//! claims (`sub`, `iss`, `exp`, `iat`, the client) are plain values. Both structs are
-//! `#[non_exhaustive]`: code outside the crate can read them but never make one up.
+//! claims (`sub`, `iss`, `exp`, `iat`, the client) are plain values. Code outside the crate can
+//! read them but never make one up (`AccessClaims` has private fields, `IdClaims` is
+//! `#[non_exhaustive]`). The access token's raw shape borrows its strings from the decoded
+//! payload, and its verified claims copy them into one buffer.
 
 use std::{collections::BTreeMap, ops::Deref, sync::Arc};
 
 use serde::{Deserialize, Deserializer};
 
+use super::json::{self, JsonError, Reader, Str};
 use crate::CognitoUser;
 
+/// A byte range of an [`AccessClaims`]' text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
 /// Verified claims of a Cognito **access** token (`token_use` = `access`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
+///
+/// Its strings share one buffer, filled once from the borrowed payload (one allocation for all
+/// the claims, not one per claim); read them through the methods.
+///
+/// # Example
+/// ```no_run
+/// # async fn f(verifier: &leptos_cognito::verify::TokenVerifier, token: &str) {
+/// let access = verifier.verify_access(token).await.unwrap();
+/// let claims = access.claims();
+/// if claims.in_group("admins") && claims.has_scope("openid") {
+///     println!("{} ({:?}) until {}", claims.sub(), claims.username(), claims.exp());
+/// }
+/// # }
+/// ```
+#[derive(Clone, PartialEq, Eq)]
 pub struct AccessClaims {
-    /// Subject (non-empty, ASCII, at most 255 bytes).
-    pub sub: String,
-    /// Issuer (equal to the pool's).
-    pub iss: String,
-    /// The app client the token was issued to (equal to ours).
-    pub client_id: String,
-    /// Expiry (seconds since the epoch).
+    text: Box<str>,
+    sub: Span,
+    iss: Span,
+    client_id: Span,
+    username: Option<Span>,
+    jti: Option<Span>,
+    origin_jti: Option<Span>,
+    /// The scope words, then the groups.
+    lists: Vec<Span>,
+    scopes: usize,
+    exp: i64,
+    iat: i64,
+    nbf: Option<i64>,
+    auth_time: Option<i64>,
+}
+
+/// The checked claims of an access token, borrowed from its payload, before they are copied
+/// into an [`AccessClaims`].
+pub(crate) struct AccessParts<'a> {
+    pub sub: &'a str,
+    pub iss: &'a str,
+    pub client_id: &'a str,
+    pub username: Option<&'a str>,
+    pub jti: Option<&'a str>,
+    pub origin_jti: Option<&'a str>,
+    pub scope: Option<&'a str>,
+    pub groups: &'a [Str<'a>],
     pub exp: i64,
-    /// Issued at.
     pub iat: i64,
-    /// Not before (optional).
     pub nbf: Option<i64>,
-    /// Original authentication time.
     pub auth_time: Option<i64>,
+}
+
+impl AccessClaims {
+    /// Copies checked claims into one buffer (plus one for the scope and group ranges).
+    pub(crate) fn build(p: AccessParts<'_>) -> Self {
+        let scope = p.scope.unwrap_or("");
+        let strings = [p.sub, p.iss, p.client_id, scope];
+        let optional = [p.username, p.jti, p.origin_jti];
+        let len = strings.iter().map(|s| s.len()).sum::<usize>()
+            + optional.iter().flatten().map(|s| s.len()).sum::<usize>()
+            + p.groups.iter().map(|g| g.len()).sum::<usize>();
+        let mut text = String::with_capacity(len);
+        let mut push = |s: &str| {
+            let start = text.len();
+            text.push_str(s);
+            Span {
+                start,
+                end: text.len(),
+            }
+        };
+        let sub = push(p.sub);
+        let iss = push(p.iss);
+        let client_id = push(p.client_id);
+        let username = p.username.map(&mut push);
+        let jti = p.jti.map(&mut push);
+        let origin_jti = p.origin_jti.map(&mut push);
+        let scope_at = push(scope).start;
+        let words = scope.split_ascii_whitespace();
+        let mut lists = Vec::with_capacity(words.clone().count() + p.groups.len());
+        lists.extend(words.map(|w| {
+            let start = scope_at + (w.as_ptr().addr() - scope.as_ptr().addr());
+            Span {
+                start,
+                end: start + w.len(),
+            }
+        }));
+        let scopes = lists.len();
+        lists.extend(p.groups.iter().map(|g| push(g)));
+        Self {
+            text: text.into_boxed_str(),
+            sub,
+            iss,
+            client_id,
+            username,
+            jti,
+            origin_jti,
+            lists,
+            scopes,
+            exp: p.exp,
+            iat: p.iat,
+            nbf: p.nbf,
+            auth_time: p.auth_time,
+        }
+    }
+
+    fn at(&self, s: Span) -> &str {
+        // Spans are made by `build` over this very text, on char boundaries.
+        self.text.get(s.start..s.end).unwrap_or_default()
+    }
+
+    /// Subject (non-empty, ASCII, at most 255 bytes).
+    pub fn sub(&self) -> &str {
+        self.at(self.sub)
+    }
+    /// Issuer (equal to the pool's).
+    pub fn iss(&self) -> &str {
+        self.at(self.iss)
+    }
+    /// The app client the token was issued to (equal to ours).
+    pub fn client_id(&self) -> &str {
+        self.at(self.client_id)
+    }
+    /// Expiry (seconds since the epoch).
+    pub fn exp(&self) -> i64 {
+        self.exp
+    }
+    /// Issued at.
+    pub fn iat(&self) -> i64 {
+        self.iat
+    }
+    /// Not before (optional).
+    pub fn nbf(&self) -> Option<i64> {
+        self.nbf
+    }
+    /// Original authentication time.
+    pub fn auth_time(&self) -> Option<i64> {
+        self.auth_time
+    }
     /// The user name.
-    pub username: Option<String>,
-    /// Granted scopes.
-    pub scopes: Vec<String>,
+    pub fn username(&self) -> Option<&str> {
+        self.username.map(|s| self.at(s))
+    }
+    /// Granted scopes, in the token's order.
+    pub fn scopes(&self) -> Strs<'_> {
+        self.strs(&self.lists[..self.scopes])
+    }
     /// `cognito:groups`, empty when absent.
-    pub groups: Vec<String>,
+    pub fn groups(&self) -> Strs<'_> {
+        self.strs(&self.lists[self.scopes..])
+    }
+    /// Whether `scope` was granted.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes().any(|s| s == scope)
+    }
+    /// Whether the user is in `group`.
+    pub fn in_group(&self, group: &str) -> bool {
+        self.groups().any(|g| g == group)
+    }
     /// Token id (present when revocation is enabled).
-    pub jti: Option<String>,
+    pub fn jti(&self) -> Option<&str> {
+        self.jti.map(|s| self.at(s))
+    }
     /// Id of the original authentication (shared by tokens of one refresh family).
-    pub origin_jti: Option<String>,
+    pub fn origin_jti(&self) -> Option<&str> {
+        self.origin_jti.map(|s| self.at(s))
+    }
+    fn strs<'a>(&'a self, spans: &'a [Span]) -> Strs<'a> {
+        Strs {
+            claims: self,
+            spans: spans.iter(),
+        }
+    }
+}
+
+impl std::fmt::Debug for AccessClaims {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessClaims")
+            .field("sub", &self.sub())
+            .field("iss", &self.iss())
+            .field("client_id", &self.client_id())
+            .field("exp", &self.exp)
+            .field("iat", &self.iat)
+            .field("nbf", &self.nbf)
+            .field("auth_time", &self.auth_time)
+            .field("username", &self.username())
+            .field("scopes", &self.scopes())
+            .field("groups", &self.groups())
+            .field("jti", &self.jti())
+            .field("origin_jti", &self.origin_jti())
+            .finish()
+    }
+}
+
+/// The scopes or the groups of an [`AccessClaims`], borrowed.
+///
+/// # Example
+/// ```no_run
+/// # fn f(claims: &leptos_cognito::verify::AccessClaims) {
+/// let groups: Vec<&str> = claims.groups().collect();
+/// assert_eq!(groups.len(), claims.groups().len());
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Strs<'a> {
+    claims: &'a AccessClaims,
+    spans: std::slice::Iter<'a, Span>,
+}
+
+impl<'a> Iterator for Strs<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        self.spans.next().map(|s| self.claims.at(*s))
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.spans.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for Strs<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.spans.next_back().map(|s| self.claims.at(*s))
+    }
+}
+
+impl ExactSizeIterator for Strs<'_> {}
+
+impl std::fmt::Debug for Strs<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.clone()).finish()
+    }
 }
 
 /// Verified claims of a Cognito **ID** token (`token_use` = `id`).
@@ -88,32 +298,42 @@ pub trait TokenClaims: sealed::Sealed {
     fn session_id(&self) -> Option<&str>;
 }
 
+impl TokenClaims for AccessClaims {
+    fn sub(&self) -> &str {
+        AccessClaims::sub(self)
+    }
+    fn exp(&self) -> i64 {
+        self.exp
+    }
+    fn iat(&self) -> i64 {
+        self.iat
+    }
+    fn session_id(&self) -> Option<&str> {
+        self.origin_jti().or(self.jti())
+    }
+}
+
+impl TokenClaims for IdClaims {
+    fn sub(&self) -> &str {
+        &self.sub
+    }
+    fn exp(&self) -> i64 {
+        self.exp
+    }
+    fn iat(&self) -> i64 {
+        self.iat
+    }
+    fn session_id(&self) -> Option<&str> {
+        self.origin_jti.as_deref().or(self.jti.as_deref())
+    }
+}
+
 mod sealed {
     pub trait Sealed {}
     impl Sealed for super::AccessClaims {}
     impl Sealed for super::IdClaims {}
 }
 
-/// Both claim types name these fields alike.
-macro_rules! token_claims {
-    ($($t:ty),*) => {$(
-        impl TokenClaims for $t {
-            fn sub(&self) -> &str {
-                &self.sub
-            }
-            fn exp(&self) -> i64 {
-                self.exp
-            }
-            fn iat(&self) -> i64 {
-                self.iat
-            }
-            fn session_id(&self) -> Option<&str> {
-                self.origin_jti.as_deref().or(self.jti.as_deref())
-            }
-        }
-    )*};
-}
-token_claims!(AccessClaims, IdClaims);
 
 /// Claims that passed every check of the verifier. Only the verifier constructs it.
 ///
@@ -160,27 +380,67 @@ impl<T> Deref for Verified<T> {
     }
 }
 
-/// Access-token payload as sent, before any check.
-#[derive(Deserialize)]
-pub(crate) struct RawAccess {
-    pub sub: Option<String>,
-    pub iss: Option<String>,
-    pub token_use: Option<String>,
-    pub client_id: Option<String>,
-    #[serde(default, deserialize_with = "numeric_date")]
+/// Access-token payload as sent, before any check; strings borrowed from the decoded payload.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct RawAccess<'a> {
+    pub sub: Option<Str<'a>>,
+    pub iss: Option<Str<'a>>,
+    pub token_use: Option<Str<'a>>,
+    pub client_id: Option<Str<'a>>,
     pub exp: Option<i64>,
-    #[serde(default, deserialize_with = "numeric_date")]
     pub iat: Option<i64>,
-    #[serde(default, deserialize_with = "numeric_date")]
     pub nbf: Option<i64>,
-    #[serde(default, deserialize_with = "numeric_date")]
     pub auth_time: Option<i64>,
-    pub username: Option<String>,
-    pub scope: Option<String>,
-    #[serde(rename = "cognito:groups", default)]
-    pub groups: Option<Vec<String>>,
-    pub jti: Option<String>,
-    pub origin_jti: Option<String>,
+    pub username: Option<Str<'a>>,
+    pub scope: Option<Str<'a>>,
+    pub groups: Option<Vec<Str<'a>>>,
+    pub jti: Option<Str<'a>>,
+    pub origin_jti: Option<Str<'a>>,
+}
+
+impl<'a> RawAccess<'a> {
+    /// Reads the claims (see [`super::json`]): a claim twice is refused, unknown claims are
+    /// skipped, a claim of the wrong type is refused, `null` counts as absent.
+    pub fn parse(payload: &'a [u8]) -> Result<Self, JsonError> {
+        let mut c = RawAccess::default();
+        let mut seen = 0;
+        let mut groups = Vec::new();
+        Reader::object(payload, |key, r| {
+            let (bit, string) = match key {
+                "sub" => (0, &mut c.sub),
+                "iss" => (1, &mut c.iss),
+                "token_use" => (2, &mut c.token_use),
+                "client_id" => (3, &mut c.client_id),
+                "username" => (4, &mut c.username),
+                "scope" => (5, &mut c.scope),
+                "jti" => (6, &mut c.jti),
+                "origin_jti" => (7, &mut c.origin_jti),
+                _ => {
+                    let (bit, date) = match key {
+                        "exp" => (8, &mut c.exp),
+                        "iat" => (9, &mut c.iat),
+                        "nbf" => (10, &mut c.nbf),
+                        "auth_time" => (11, &mut c.auth_time),
+                        "cognito:groups" => {
+                            json::first(&mut seen, 1 << 12)?;
+                            if r.opt_strings(&mut groups)? {
+                                c.groups = Some(std::mem::take(&mut groups));
+                            }
+                            return Ok(());
+                        }
+                        _ => return r.skip(),
+                    };
+                    json::first(&mut seen, 1 << bit)?;
+                    *date = r.opt_numeric_date()?;
+                    return Ok(());
+                }
+            };
+            json::first(&mut seen, 1 << bit)?;
+            *string = r.opt_string()?;
+            Ok(())
+        })?;
+        Ok(c)
+    }
 }
 
 /// Audience: a string or an array of strings.
@@ -229,22 +489,22 @@ pub(crate) fn user_from(
     id: Option<&Verified<IdClaims>>,
 ) -> CognitoUser {
     let a = access.claims();
-    let groups = if a.groups.is_empty() {
+    let groups = if a.groups().len() == 0 {
         id.and_then(|i| i.groups.clone()).unwrap_or_default()
     } else {
-        a.groups.clone()
+        a.groups().map(str::to_string).collect()
     };
     let mut user = CognitoUser {
-        sub: a.sub.clone(),
-        username: a.username.clone().unwrap_or_default(),
+        sub: a.sub().to_string(),
+        username: a.username().unwrap_or_default().to_string(),
         email: None,
         email_verified: None,
         groups,
-        scopes: a.scopes.clone(),
+        scopes: a.scopes().map(str::to_string).collect(),
         attributes: BTreeMap::new(),
-        access_expires_at: a.exp,
+        access_expires_at: a.exp(),
         id_expires_at: None,
-        auth_time: a.auth_time,
+        auth_time: a.auth_time(),
     };
     if let Some(id) = id {
         let c = id.claims();
@@ -300,4 +560,201 @@ fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Erro
         },
         None => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The claims as `serde_json` reads them (the shape the verifier used before it had its own
+    /// reader): the oracle of the property below.
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Oracle {
+        sub: Option<String>,
+        iss: Option<String>,
+        token_use: Option<String>,
+        client_id: Option<String>,
+        #[serde(default, deserialize_with = "numeric_date")]
+        exp: Option<i64>,
+        #[serde(default, deserialize_with = "numeric_date")]
+        iat: Option<i64>,
+        #[serde(default, deserialize_with = "numeric_date")]
+        nbf: Option<i64>,
+        #[serde(default, deserialize_with = "numeric_date")]
+        auth_time: Option<i64>,
+        username: Option<String>,
+        scope: Option<String>,
+        #[serde(rename = "cognito:groups", default)]
+        groups: Option<Vec<String>>,
+        jti: Option<String>,
+        origin_jti: Option<String>,
+    }
+
+    fn owned(c: &RawAccess<'_>) -> Oracle {
+        let s = |v: &Option<Str<'_>>| v.as_deref().map(str::to_string);
+        Oracle {
+            sub: s(&c.sub),
+            iss: s(&c.iss),
+            token_use: s(&c.token_use),
+            client_id: s(&c.client_id),
+            exp: c.exp,
+            iat: c.iat,
+            nbf: c.nbf,
+            auth_time: c.auth_time,
+            username: s(&c.username),
+            scope: s(&c.scope),
+            groups: c
+                .groups
+                .as_ref()
+                .map(|g| g.iter().map(|s| s.to_string()).collect()),
+            jti: s(&c.jti),
+            origin_jti: s(&c.origin_jti),
+        }
+    }
+
+    const KEYS: &[&str] = &[
+        "sub",
+        "iss",
+        "token_use",
+        "client_id",
+        "exp",
+        "iat",
+        "nbf",
+        "auth_time",
+        "username",
+        "scope",
+        "cognito:groups",
+        "jti",
+        "origin_jti",
+        "version",
+        "event_id",
+        r"s\u0075b",
+        r"cognito:groups\/",
+        "",
+    ];
+
+    fn document() -> impl Strategy<Value = String> {
+        json::strategies::document(KEYS)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// The reader accepts an object exactly when `serde_json` does, with the same claims.
+        #[test]
+        fn claims_read_exactly_as_serde_json_reads_them(doc in document()) {
+            let ours = RawAccess::parse(doc.as_bytes());
+            let theirs = serde_json::from_slice::<Oracle>(doc.as_bytes());
+            match (&ours, &theirs) {
+                (Ok(o), Ok(t)) => prop_assert_eq!(&owned(o), t, "{}", doc),
+                (Err(_), Err(_)) => {}
+                _ => prop_assert!(false, "ours {:?} theirs {:?} on {}", ours.is_ok(), theirs, doc),
+            }
+        }
+
+        /// On any bytes at all: never a panic, and nothing `serde_json` would refuse.
+        #[test]
+        fn claims_from_any_bytes_are_no_more_than_serde_json_accepts(
+            doc in prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..64),
+                document().prop_map(String::into_bytes),
+                (document(), any::<usize>(), any::<u8>()).prop_map(|(d, at, b)| {
+                    let mut d = d.into_bytes();
+                    let at = at % d.len();
+                    d[at] = b;
+                    d
+                }),
+            ]
+        ) {
+            if let Ok(o) = RawAccess::parse(&doc) {
+                let theirs = serde_json::from_slice::<Oracle>(&doc);
+                prop_assert!(theirs.is_ok(), "{:?}", String::from_utf8_lossy(&doc));
+                prop_assert_eq!(owned(&o), theirs.unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn a_claim_twice_is_refused_even_after_null() {
+        for doc in [
+            r#"{"sub":"a","sub":"b"}"#,
+            r#"{"sub":null,"sub":"b"}"#,
+            r#"{"sub":"a","s\u0075b":"b"}"#,
+            r#"{"exp":1,"exp":2}"#,
+            r#"{"cognito:groups":null,"cognito:groups":["a"]}"#,
+        ] {
+            assert!(RawAccess::parse(doc.as_bytes()).is_err(), "{doc}");
+            assert!(serde_json::from_str::<Oracle>(doc).is_err(), "{doc}");
+        }
+        // Unknown claims may repeat (serde ignores them too).
+        assert!(RawAccess::parse(br#"{"version":1,"version":2}"#).is_ok());
+    }
+
+    #[test]
+    fn the_real_cognito_access_token_reads_as_serde_json_reads_it() {
+        let payload = br#"{"sub":"9048d38f-8174-49b9-8d59-3238172823d8","cognito:groups":["admin"],"iss":"https:\/\/cognito-idp.eu-west-1.amazonaws.com\/eu-west-1_c7O90SNDF","version":2,"client_id":"4lln66726pp3f4gi1krj0sta9h","origin_jti":"d4811bf1-2798-4d33-b65c-2f8254729dd2","event_id":"18828d18-b465-470e-84b6-17520ded299b","token_use":"access","scope":"phone openid email","auth_time":1647961493,"exp":1647965093,"iat":1647961493,"jti":"0fe29a9e-6e94-479b-987b-e45696d5843a","username":"mblack"}"#;
+        let ours = RawAccess::parse(payload).unwrap();
+        assert_eq!(owned(&ours), serde_json::from_slice::<Oracle>(payload).unwrap());
+        assert_eq!(
+            ours.iss.as_deref(),
+            Some("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_c7O90SNDF")
+        );
+        // Without escapes the strings are borrowed from the payload.
+        assert!(matches!(ours.sub.unwrap().0, std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn access_claims_keep_every_string_in_place() {
+        let groups = [Str("admins".into()), Str("é quipe".into())];
+        let c = AccessClaims::build(AccessParts {
+            sub: "s",
+            iss: "https://issuer",
+            client_id: "c",
+            username: Some("alice"),
+            jti: None,
+            origin_jti: Some("o"),
+            scope: Some("  openid\temail  profile "),
+            groups: &groups,
+            exp: 3,
+            iat: 2,
+            nbf: None,
+            auth_time: Some(1),
+        });
+        assert_eq!((c.sub(), c.iss(), c.client_id()), ("s", "https://issuer", "c"));
+        assert_eq!((c.username(), c.jti(), c.origin_jti()), (Some("alice"), None, Some("o")));
+        assert_eq!(c.scopes().collect::<Vec<_>>(), ["openid", "email", "profile"]);
+        assert_eq!(c.groups().rev().collect::<Vec<_>>(), ["é quipe", "admins"]);
+        assert!(c.has_scope("email") && !c.has_scope("emai") && c.in_group("admins"));
+        assert_eq!((c.exp(), c.iat(), c.nbf(), c.auth_time()), (3, 2, None, Some(1)));
+        assert_eq!(c.session_id(), Some("o"));
+        let none = AccessClaims::build(AccessParts {
+            scope: None,
+            groups: &[],
+            username: None,
+            origin_jti: None,
+            jti: Some("j"),
+            ..AccessParts { ..parts_like(&c) }
+        });
+        assert_eq!(none.scopes().len() + none.groups().len(), 0);
+        assert_eq!(none.session_id(), Some("j"));
+    }
+
+    fn parts_like(c: &AccessClaims) -> AccessParts<'_> {
+        AccessParts {
+            sub: c.sub(),
+            iss: c.iss(),
+            client_id: c.client_id(),
+            username: c.username(),
+            jti: c.jti(),
+            origin_jti: c.origin_jti(),
+            scope: None,
+            groups: &[],
+            exp: c.exp(),
+            iat: c.iat(),
+            nbf: c.nbf(),
+            auth_time: c.auth_time(),
+        }
+    }
 }

@@ -1,10 +1,13 @@
 //! Decomposing a compact JWS without trusting it: size cap, exactly three base64url segments,
 //! JSON-object header, only the header fields we rely on. Nothing here checks a signature.
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use serde::Deserialize;
+use std::{borrow::Cow, mem::MaybeUninit};
 
-use super::VerifyError;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use super::{
+    json::{self, JsonError, Reader, Str},
+    VerifyError,
+};
 
 /// Largest token accepted, in bytes. Cognito ID tokens with many groups stay well below.
 pub const MAX_TOKEN_LEN: usize = 16 * 1024;
@@ -13,50 +16,85 @@ pub const MAX_HEADER_LEN: usize = 1024;
 /// Payloads up to this size are decoded on the stack (Cognito access tokens are ~1 KB).
 pub const STACK_PAYLOAD_LEN: usize = 4096;
 
+/// An uninitialised stack buffer for base64 output (no zeroing on the hot path).
+pub(crate) type Buf<const N: usize> = [MaybeUninit<u8>; N];
+
+/// A fresh [`Buf`].
+pub(crate) const fn buf<const N: usize>() -> Buf<N> {
+    [const { MaybeUninit::uninit() }; N]
+}
+
 /// The header fields the verifier reads. Others are ignored; `jku`, `x5u`, `jwk` and `x5c` are
 /// never used to find a key (keys come only from the configured JWKS).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default)]
 pub(crate) struct Header<'a> {
-    #[serde(borrow)]
-    pub alg: Option<std::borrow::Cow<'a, str>>,
-    #[serde(borrow)]
-    pub kid: Option<std::borrow::Cow<'a, str>>,
-    /// Only its presence matters.
-    pub crit: Option<serde::de::IgnoredAny>,
+    pub alg: Option<Str<'a>>,
+    pub kid: Option<Str<'a>>,
+    /// Only its presence matters (`null` counts as absent, as for the other members).
+    pub crit: bool,
+}
+
+impl<'a> Header<'a> {
+    /// Reads a decoded header (see [`super::json`]): a member twice is refused.
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, JsonError> {
+        let mut h = Header::default();
+        let mut seen = 0;
+        Reader::object(bytes, |key, r| {
+            match key {
+                "alg" => {
+                    json::first(&mut seen, 1)?;
+                    h.alg = r.opt_string()?;
+                }
+                "kid" => {
+                    json::first(&mut seen, 2)?;
+                    h.kid = r.opt_string()?;
+                }
+                "crit" => {
+                    json::first(&mut seen, 4)?;
+                    h.crit = !r.null()?;
+                    if h.crit {
+                        r.skip()?;
+                    }
+                }
+                _ => r.skip()?,
+            }
+            Ok(())
+        })?;
+        Ok(h)
+    }
 }
 
 /// A token split into its parts; the signature is not checked yet.
-#[derive(Debug)]
-pub(crate) struct Decomposed<'a, 'b> {
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Decomposed<'a> {
     /// `header.payload`: the signed input.
     pub signing_input: &'a str,
     /// The base64url payload segment.
     pub payload_b64: &'a str,
     /// The base64url signature segment.
     pub signature_b64: &'a str,
-    /// The `kid` of the header (borrowed from the decoded header unless it had escapes).
-    pub kid: std::borrow::Cow<'b, str>,
 }
 
-impl<'a, 'b> Decomposed<'a, 'b> {
+impl<'a> Decomposed<'a> {
     /// Splits and checks the header of `token`: RS256 only, a string `kid`, no `crit`. The
-    /// header is decoded into `header_buf` (no allocation).
-    pub fn parse(
+    /// header is decoded into `header_buf` (no allocation); the `kid` is borrowed from it
+    /// unless it had escapes.
+    pub fn parse<'b>(
         token: &'a str,
-        header_buf: &'b mut [u8; MAX_HEADER_LEN],
-    ) -> Result<Self, VerifyError> {
+        header_buf: &'b mut Buf<MAX_HEADER_LEN>,
+    ) -> Result<(Self, Str<'b>), VerifyError> {
         if token.is_empty() {
             return Err(VerifyError::Malformed("empty token"));
         }
         if token.len() > MAX_TOKEN_LEN {
             return Err(VerifyError::TooLarge);
         }
-        let mut parts = token.split('.');
-        let (Some(h), Some(p), Some(s), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        // The dots: one SIMD scan (the token is ~1 KB of base64url).
+        let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
+        let (Some(d1), Some(d2), None) = (dots.next(), dots.next(), dots.next()) else {
             return Err(VerifyError::Malformed("a JWT has exactly three segments"));
         };
+        let (h, p, s) = (&token[..d1], &token[d1 + 1..d2], &token[d2 + 1..]);
         if h.is_empty() || p.is_empty() || s.is_empty() {
             return Err(VerifyError::Malformed("empty JWT segment"));
         }
@@ -65,9 +103,9 @@ impl<'a, 'b> Decomposed<'a, 'b> {
         }
         let header_bytes: &'b [u8] = decode_into(h, &mut header_buf[..])
             .ok_or(VerifyError::Malformed("header is not base64url"))?;
-        let header: Header<'b> = serde_json::from_slice(header_bytes)
+        let header = Header::parse(header_bytes)
             .map_err(|_| VerifyError::Malformed("header is not a JSON object"))?;
-        if header.crit.is_some() {
+        if header.crit {
             return Err(VerifyError::CriticalHeader);
         }
         match header.alg.as_deref() {
@@ -80,28 +118,28 @@ impl<'a, 'b> Decomposed<'a, 'b> {
             Some(_) => return Err(VerifyError::Malformed("kid is not a short string")),
             None => return Err(VerifyError::MissingKid),
         };
-        Ok(Self {
+        let parts = Self {
             signing_input: &token[..h.len() + 1 + p.len()],
             payload_b64: p,
             signature_b64: s,
-            kid,
-        })
+        };
+        Ok((parts, kid))
     }
 
     /// The decoded payload bytes: in `buf` when they fit, else on the heap.
     pub fn payload<'c>(
         &self,
-        buf: &'c mut [u8; STACK_PAYLOAD_LEN],
-    ) -> Result<std::borrow::Cow<'c, [u8]>, VerifyError> {
+        buf: &'c mut Buf<STACK_PAYLOAD_LEN>,
+    ) -> Result<Cow<'c, [u8]>, VerifyError> {
         const BAD: VerifyError = VerifyError::Malformed("payload is not base64url");
         if self.payload_b64.len() / 4 * 3 + 3 <= STACK_PAYLOAD_LEN {
             decode_into(self.payload_b64, &mut buf[..])
-                .map(std::borrow::Cow::Borrowed)
+                .map(Cow::Borrowed)
                 .ok_or(BAD)
         } else {
             URL_SAFE_NO_PAD
                 .decode(self.payload_b64)
-                .map(std::borrow::Cow::Owned)
+                .map(Cow::Owned)
                 .map_err(|_| BAD)
         }
     }
@@ -109,13 +147,13 @@ impl<'a, 'b> Decomposed<'a, 'b> {
 
 /// Decodes unpadded base64url `src` into `buf` (SIMD, ~4× the scalar decoder); `None` when
 /// `src` is not base64url or does not fit. Never panics.
-pub(crate) fn decode_into<'b>(src: &str, buf: &'b mut [u8]) -> Option<&'b [u8]> {
+pub(crate) fn decode_into<'b>(src: &str, buf: &'b mut [MaybeUninit<u8>]) -> Option<&'b [u8]> {
     let b64 = base64_simd::URL_SAFE_NO_PAD;
     let n = b64.decoded_length(src.as_bytes()).ok()?;
     if n > buf.len() {
         return None;
     }
-    b64.decode(src.as_bytes(), base64_simd::Out::from_slice(buf))
+    b64.decode(src.as_bytes(), base64_simd::Out::from_uninit_slice(buf))
         .ok()
         .map(|d| &*d)
 }
@@ -133,16 +171,54 @@ mod tests {
     }
 
     fn parse(t: &str) -> Result<String, VerifyError> {
-        let mut buf = [0u8; MAX_HEADER_LEN];
-        Decomposed::parse(t, &mut buf).map(|d| d.kid.into_owned())
+        let mut buf = buf::<MAX_HEADER_LEN>();
+        Decomposed::parse(t, &mut buf).map(|(_, kid)| kid.0.into_owned())
     }
 
+    /// The header as `serde_json` reads it: the oracle of the property below.
+    #[derive(Debug, serde::Deserialize)]
+    struct Oracle {
+        alg: Option<String>,
+        kid: Option<String>,
+        crit: Option<serde::de::IgnoredAny>,
+    }
+
+    fn same(ours: &Header<'_>, theirs: &Oracle) -> bool {
+        ours.alg.as_deref() == theirs.alg.as_deref()
+            && ours.kid.as_deref() == theirs.kid.as_deref()
+            && ours.crit == theirs.crit.is_some()
+    }
+
+    const KEYS: &[&str] = &["alg", "kid", "crit", "typ", "jku", r"a\u006cg", r"k\/id"];
+
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// The header reader accepts an object exactly when `serde_json` does, with the same
+        /// `alg`, `kid` and `crit`; on any bytes it accepts nothing `serde_json` refuses.
+        #[test]
+        fn header_reads_exactly_as_serde_json_reads_it(
+            doc in super::json::strategies::document(KEYS),
+            junk in proptest::collection::vec(proptest::num::u8::ANY, 0..48),
+        ) {
+            let ours = Header::parse(doc.as_bytes());
+            let theirs = serde_json::from_slice::<Oracle>(doc.as_bytes());
+            match (&ours, &theirs) {
+                (Ok(o), Ok(t)) => proptest::prop_assert!(same(o, t), "{} {:?} {:?}", doc, o, t),
+                (Err(_), Err(_)) => {}
+                _ => proptest::prop_assert!(false, "ours {:?} theirs {:?} on {}", ours, theirs, doc),
+            }
+            if let Ok(o) = Header::parse(&junk) {
+                let t = serde_json::from_slice::<Oracle>(&junk);
+                proptest::prop_assert!(t.as_ref().is_ok_and(|t| same(&o, t)), "{:?}", junk);
+            }
+        }
+
         /// The SIMD decoder accepts exactly what the strict scalar decoder accepts, with the
         /// same bytes, on any string (alphabet, padding, junk, non-canonical tails).
         #[test]
         fn simd_base64_agrees_with_the_scalar_decoder(s in "[A-Za-z0-9_\\-=+/. ]{0,64}") {
-            let mut buf = [0u8; 64];
+            let mut buf = buf::<64>();
             let simd = decode_into(&s, &mut buf).map(<[u8]>::to_vec);
             let scalar = URL_SAFE_NO_PAD.decode(&s).ok();
             proptest::prop_assert_eq!(simd, scalar, "{:?}", s);
@@ -151,9 +227,9 @@ mod tests {
         #[test]
         fn simd_base64_round_trips(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..48)) {
             let enc = URL_SAFE_NO_PAD.encode(&bytes);
-            let mut buf = [0u8; 64];
+            let mut buf = buf::<64>();
             proptest::prop_assert_eq!(decode_into(&enc, &mut buf), Some(&bytes[..]));
-            let mut small = [0u8; 8];
+            let mut small = super::buf::<8>();
             if bytes.len() > 8 {
                 proptest::prop_assert_eq!(decode_into(&enc, &mut small), None);
             }
@@ -219,17 +295,17 @@ mod tests {
             b64(r#"{"alg":"RS256","kid":"k1","jku":"https://evil.example/jwks"}"#),
             b64("{}")
         );
-        let mut hb = [0u8; MAX_HEADER_LEN];
-        let d = Decomposed::parse(&t, &mut hb).unwrap();
-        assert_eq!(d.kid, "k1");
+        let mut hb = buf::<MAX_HEADER_LEN>();
+        let (d, kid) = Decomposed::parse(&t, &mut hb).unwrap();
+        assert_eq!(&*kid, "k1");
         assert_eq!(d.signature_b64, "sig");
-        let mut pb = [0u8; STACK_PAYLOAD_LEN];
+        let mut pb = buf::<STACK_PAYLOAD_LEN>();
         assert_eq!(&*d.payload(&mut pb).unwrap(), b"{}");
         // A payload too large for the stack buffer is decoded on the heap, the same.
         let big = "z".repeat(STACK_PAYLOAD_LEN * 2);
         let t = format!("{}.{}.sig", b64(r#"{"alg":"RS256","kid":"k1"}"#), b64(&big));
-        let mut hb = [0u8; MAX_HEADER_LEN];
-        let d = Decomposed::parse(&t, &mut hb).unwrap();
+        let mut hb = buf::<MAX_HEADER_LEN>();
+        let (d, _) = Decomposed::parse(&t, &mut hb).unwrap();
         assert_eq!(&*d.payload(&mut pb).unwrap(), big.as_bytes());
     }
 }

@@ -35,6 +35,7 @@
 //! ```
 
 pub mod claims;
+pub(crate) mod json;
 pub(crate) mod jwt;
 
 use std::{sync::Arc, time::Duration};
@@ -42,11 +43,11 @@ use std::{sync::Arc, time::Duration};
 use quick_cache::sync::Cache;
 use subtle::ConstantTimeEq;
 
-pub use self::claims::{AccessClaims, IdClaims, TokenClaims, Verified};
-use self::claims::{Audience, RawAccess, RawId};
+pub use self::claims::{AccessClaims, IdClaims, Strs, TokenClaims, Verified};
+use self::claims::{AccessParts, Audience, RawAccess, RawId};
 use crate::{
     clock::Clock,
-    jwks::{JwksCache, JwksError},
+    jwks::{JwksCache, JwksError, VerifyingKey},
     revocation::RevocationList,
 };
 
@@ -317,36 +318,43 @@ impl TokenVerifier {
         &self,
         token: &str,
     ) -> Result<Verified<AccessClaims>, VerifyError> {
-        let mut buf = [0u8; jwt::STACK_PAYLOAD_LEN];
-        let payload = self.check_signature(token, &mut buf).await?;
-        let c: RawAccess = serde_json::from_slice(&payload)
+        let (parts, key) = self.signing_key(token).await?;
+        self.access_with_key(parts, &key)
+    }
+
+    /// The rest of an access token's verification once its key is known: no await, so the
+    /// stack buffers are not part of the caller's future (moved with it).
+    fn access_with_key(
+        &self,
+        parts: jwt::Decomposed<'_>,
+        key: &VerifyingKey,
+    ) -> Result<Verified<AccessClaims>, VerifyError> {
+        let mut buf = jwt::buf::<{ jwt::STACK_PAYLOAD_LEN }>();
+        let payload = check_signature(parts, key, &mut buf)?;
+        let c = RawAccess::parse(&payload)
             .map_err(|_| VerifyError::Malformed("claims are not a JSON object"))?;
-        let iss = self.check_common(c.iss, c.token_use.as_deref(), "access")?;
-        let client_id = match c.client_id {
+        let iss = self.check_common(c.iss.as_deref(), c.token_use.as_deref(), "access")?;
+        let client_id = match c.client_id.as_deref() {
             Some(id) if id == self.expect.client_id => id,
             _ => return Err(VerifyError::WrongClient),
         };
-        let sub = check_sub(c.sub)?;
+        let sub = check_sub(c.sub.as_deref())?;
         let sid = c.origin_jti.as_deref().or(c.jti.as_deref());
-        let (exp, iat) = self.check_times(&sub, sid, c.exp, c.iat, c.nbf)?;
-        let v = Verified::new(AccessClaims {
+        let (exp, iat) = self.check_times(sub, sid, c.exp, c.iat, c.nbf)?;
+        let v = Verified::new(AccessClaims::build(AccessParts {
             sub,
             iss,
             client_id,
+            username: c.username.as_deref(),
+            jti: c.jti.as_deref(),
+            origin_jti: c.origin_jti.as_deref(),
+            scope: c.scope.as_deref(),
+            groups: c.groups.as_deref().unwrap_or_default(),
             exp,
             iat,
             nbf: c.nbf,
             auth_time: c.auth_time,
-            username: c.username,
-            scopes: c
-                .scope
-                .as_deref()
-                .map(|s| s.split_whitespace().map(str::to_string).collect())
-                .unwrap_or_default(),
-            groups: c.groups.unwrap_or_default(),
-            jti: c.jti,
-            origin_jti: c.origin_jti,
-        });
+        }));
         self.not_revoked(v)
     }
 
@@ -366,11 +374,23 @@ impl TokenVerifier {
                 return self.not_revoked(v);
             }
         }
-        let mut buf = [0u8; jwt::STACK_PAYLOAD_LEN];
-        let payload = self.check_signature(token, &mut buf).await?;
+        let (parts, key) = self.signing_key(token).await?;
+        let v = self.id_with_key(parts, &key, nonce)?;
+        self.id_cache.insert(token, v.clone(), generation);
+        Ok(v)
+    }
+
+    fn id_with_key(
+        &self,
+        parts: jwt::Decomposed<'_>,
+        key: &VerifyingKey,
+        nonce: Option<&str>,
+    ) -> Result<Verified<IdClaims>, VerifyError> {
+        let mut buf = jwt::buf::<{ jwt::STACK_PAYLOAD_LEN }>();
+        let payload = check_signature(parts, key, &mut buf)?;
         let c: RawId = serde_json::from_slice(&payload)
             .map_err(|_| VerifyError::Malformed("claims are not a JSON object"))?;
-        let iss = self.check_common(c.iss, c.token_use.as_deref(), "id")?;
+        self.check_common(c.iss.as_deref(), c.token_use.as_deref(), "id")?;
         let ours = self.expect.client_id.as_str();
         match &c.aud {
             Some(Audience::One(a)) if a == ours => {}
@@ -393,9 +413,9 @@ impl TokenVerifier {
         let sub = check_sub(c.sub)?;
         let sid = c.origin_jti.as_deref().or(c.jti.as_deref());
         let (exp, iat) = self.check_times(&sub, sid, c.exp, c.iat, c.nbf)?;
-        let v = self.not_revoked(Verified::new(IdClaims {
+        self.not_revoked(Verified::new(IdClaims {
             sub,
-            iss,
+            iss: self.expect.issuer.clone(),
             aud: ours.to_string(),
             exp,
             iat,
@@ -408,9 +428,7 @@ impl TokenVerifier {
             jti: c.jti,
             origin_jti: c.origin_jti,
             extra: c.extra,
-        }))?;
-        self.id_cache.insert(token, v.clone(), generation);
-        Ok(v)
+        }))
     }
 
     /// Forgets cached verification results for these tokens (at logout).
@@ -426,30 +444,29 @@ impl TokenVerifier {
         self.access_cache.len()
     }
 
-    async fn check_signature<'b>(
+    /// The key the token's header names: from the cache at once, else fetched (only then
+    /// does this wait, holding the `kid` alone).
+    async fn signing_key<'t>(
         &self,
-        token: &str,
-        payload_buf: &'b mut [u8; jwt::STACK_PAYLOAD_LEN],
-    ) -> Result<std::borrow::Cow<'b, [u8]>, VerifyError> {
-        let mut header_buf = [0u8; jwt::MAX_HEADER_LEN];
-        let parts = jwt::Decomposed::parse(token, &mut header_buf)?;
-        let key = self.jwks.key(&parts.kid).await?;
-        // An RSA signature is at most 1024 bytes (8192-bit keys): decoded on the stack.
-        let mut signature = [0u8; 1024];
-        let signature = jwt::decode_into(parts.signature_b64, &mut signature)
-            .ok_or(VerifyError::BadSignature)?;
-        if !key.verify(parts.signing_input.as_bytes(), signature) {
-            return Err(VerifyError::BadSignature);
-        }
-        parts.payload(payload_buf)
+        token: &'t str,
+    ) -> Result<(jwt::Decomposed<'t>, Arc<VerifyingKey>), VerifyError> {
+        let (parts, kid) = {
+            let mut header_buf = jwt::buf::<{ jwt::MAX_HEADER_LEN }>();
+            let (parts, kid) = jwt::Decomposed::parse(token, &mut header_buf)?;
+            match self.jwks.cached_key(&kid) {
+                Some(key) => return Ok((parts, key)),
+                None => (parts, kid.0.into_owned()),
+            }
+        };
+        Ok((parts, self.jwks.key(&kid).await?))
     }
 
-    fn check_common(
+    fn check_common<'a>(
         &self,
-        iss: Option<String>,
+        iss: Option<&'a str>,
         token_use: Option<&str>,
         expected: &'static str,
-    ) -> Result<String, VerifyError> {
+    ) -> Result<&'a str, VerifyError> {
         let iss = match iss {
             Some(i) if i == self.expect.issuer => i,
             Some(_) => return Err(VerifyError::WrongIssuer),
@@ -489,9 +506,28 @@ impl TokenVerifier {
     }
 }
 
-fn check_sub(sub: Option<String>) -> Result<String, VerifyError> {
+/// Checks the RS256 signature of the token with `key` and decodes its payload (into `payload_buf`
+/// when it fits).
+fn check_signature<'b>(
+    parts: jwt::Decomposed<'_>,
+    key: &VerifyingKey,
+    payload_buf: &'b mut jwt::Buf<{ jwt::STACK_PAYLOAD_LEN }>,
+) -> Result<std::borrow::Cow<'b, [u8]>, VerifyError> {
+    // An RSA signature is at most 1024 bytes (8192-bit keys): decoded on the stack.
+    let mut signature = jwt::buf::<1024>();
+    let signature =
+        jwt::decode_into(parts.signature_b64, &mut signature).ok_or(VerifyError::BadSignature)?;
+    if !key.verify(parts.signing_input.as_bytes(), signature) {
+        return Err(VerifyError::BadSignature);
+    }
+    parts.payload(payload_buf)
+}
+
+fn check_sub<S: AsRef<str>>(sub: Option<S>) -> Result<S, VerifyError> {
     match sub {
-        Some(s) if !s.is_empty() && s.len() <= 255 && s.is_ascii() => Ok(s),
+        Some(s) if !s.as_ref().is_empty() && s.as_ref().len() <= 255 && s.as_ref().is_ascii() => {
+            Ok(s)
+        }
         _ => Err(VerifyError::MissingClaim("sub")),
     }
 }
@@ -523,3 +559,4 @@ mod tests {
         }
     }
 }
+
