@@ -33,7 +33,7 @@ use std::{
 };
 
 use axum::response::IntoResponse;
-use http::{header, HeaderValue, Request, Response};
+use http::{header, HeaderName, HeaderValue, Request, Response};
 use tower::{Layer, Service};
 use tower_cookies::{service::CookieManager, Cookies};
 
@@ -115,7 +115,9 @@ where
             let skip = matches!(path, LOGIN_PATH | CALLBACK_PATH) || is_logout;
 
             let headers = req.headers();
-            let credentials = resolver::Credentials::of(&auth, headers, &jar);
+            // The request's cookies, read from the headers once (nothing written yet).
+            let scan = auth.cookies().scan(headers);
+            let credentials = resolver::Credentials::of(headers, &scan);
             if csrf::is_unsafe(req.method())
                 && (is_logout || credentials.ambient())
                 && !csrf::is_same_origin(headers, auth.config().allowed_origins())
@@ -133,17 +135,20 @@ where
                 return Ok(map_body(res));
             }
 
-            let cookies_changed = if skip {
+            let resolution = if skip {
                 None
             } else {
                 // The browser's background reads of the session, and requests another site
                 // makes the browser send (other than following a link here), are not its use.
                 let activity =
                     !matches!(path, SESSION_FN_PATH | USER_FN_PATH) && !foreign_subrequest(headers);
-                let r = resolver::resolve(&auth, req.headers(), &jar, credentials, activity).await;
-                req.extensions_mut().insert(r.state);
-                Some(r.cookies_changed)
+                Some(resolver::resolve(&auth, headers, &scan, &jar, credentials, activity).await)
             };
+            drop(scan);
+            let cookies_changed = resolution.map(|r| {
+                req.extensions_mut().insert(r.state);
+                r.cookies_changed
+            });
             let consulted = Consulted::default();
             req.extensions_mut().insert(consulted.clone());
 
@@ -170,8 +175,10 @@ where
 /// A request another site had the browser make (`Sec-Fetch-Site` cross-site or same-site),
 /// other than a navigation: an image, a fetch, a form post from elsewhere.
 fn foreign_subrequest(headers: &http::HeaderMap) -> bool {
-    let site = headers.get("sec-fetch-site").map(HeaderValue::as_bytes);
-    let mode = headers.get("sec-fetch-mode").map(HeaderValue::as_bytes);
+    const SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
+    const MODE: HeaderName = HeaderName::from_static("sec-fetch-mode");
+    let site = headers.get(SITE).map(HeaderValue::as_bytes);
+    let mode = headers.get(MODE).map(HeaderValue::as_bytes);
     matches!(site, Some(b"cross-site" | b"same-site")) && mode != Some(b"navigate")
 }
 

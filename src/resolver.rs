@@ -28,7 +28,7 @@ use tower_cookies::Cookies;
 
 use crate::{
     auth::CognitoAuth,
-    cookies::TokenCookie,
+    cookies::{request::RequestCookies, TokenCookie},
     jwks::JwksError,
     limits::{self, LimitReached, Verdict},
     refresh::{RefreshError, RefreshMode},
@@ -58,10 +58,10 @@ pub(crate) struct Credentials {
 }
 
 impl Credentials {
-    pub(crate) fn of(auth: &CognitoAuth, headers: &HeaderMap, jar: &Cookies) -> Self {
+    pub(crate) fn of(headers: &HeaderMap, scan: &RequestCookies<'_>) -> Self {
         Self {
             bearer: bearer(headers).is_some(),
-            cookies: auth.cookies().has_token_cookie(jar),
+            cookies: scan.has_token_cookie(),
         }
     }
 
@@ -81,9 +81,13 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// Resolves the auth state of a request presenting `credentials`. `activity`: the request
 /// counts as use of the session (false for the browser's background reads), which moves the
 /// idle limit.
+///
+/// `scan` is the request's cookies as its headers carry them (nothing written yet); `jar`
+/// is where the resolver writes.
 pub(crate) async fn resolve(
     auth: &CognitoAuth,
     headers: &HeaderMap,
+    scan: &RequestCookies<'_>,
     jar: &Cookies,
     credentials: Credentials,
     activity: bool,
@@ -118,7 +122,7 @@ pub(crate) async fn resolve(
     if !credentials.cookies {
         return done(AuthState::SignedOut, false);
     }
-    if codec.is_ambiguous(headers) {
+    if scan.is_ambiguous() {
         tracing::warn!(
             "an auth cookie was sent twice (planted from another subdomain or path?): \
              ignoring the request's cookies"
@@ -136,7 +140,7 @@ pub(crate) async fn resolve(
         Verdict::Within(stamp) => Some(stamp),
         Verdict::Off => None,
     };
-    let resolution = resolve_cookies(auth, jar).await;
+    let resolution = resolve_cookies(auth, scan, jar).await;
     match (stamp, &resolution.state) {
         (Some(stamp), AuthState::SignedIn(session)) => {
             if stamp.sub != session.user.sub {
@@ -177,18 +181,23 @@ async fn limit_reached(auth: &CognitoAuth, jar: &Cookies, why: LimitReached) -> 
 }
 
 /// Resolves a request's token cookies (steps 3 to 5 of the module docs).
-async fn resolve_cookies(auth: &CognitoAuth, jar: &Cookies) -> Resolution {
+async fn resolve_cookies(
+    auth: &CognitoAuth,
+    scan: &RequestCookies<'_>,
+    jar: &Cookies,
+) -> Resolution {
     let codec = auth.cookies();
     let verifier = auth.verifier();
     let done = |state, cookies_changed| Resolution {
         state,
         cookies_changed,
     };
-    let Some(access_token) = codec.read_token(jar, TokenCookie::Access) else {
+    // Borrowed from the `Cookie` header (unless chunked or percent-encoded): no copy.
+    let Some(access_token) = codec.scanned_token(scan, TokenCookie::Access) else {
         // No access token: a refresh cookie may still bring the session back.
         return refresh_or_sign_out(auth, jar, None).await;
     };
-    let id_token = codec.read_token(jar, TokenCookie::Id);
+    let id_token = codec.scanned_token(scan, TokenCookie::Id);
     let generation = verifier.jwks().generation();
     let leeway = auth.config().leeway().as_secs() as i64;
     if let Some(session) = auth.sessions().get(

@@ -211,6 +211,26 @@ async fn a_planted_duplicate_cookie_never_yields_the_planted_session() {
             "the genuine cookies are not cleared by a planted one"
         );
     }
+    // A copy under a percent-encoded spelling of the name is the same cookie to the cookie
+    // jar (it decodes names), so it is a duplicate too: it never wins over the genuine one.
+    for encoded in ["cognito%5Faccess%5Ftoken", "%63ognito_access_token"] {
+        for cookie in [
+            format!("{ACCESS}={a}; {encoded}={b}"),
+            format!("{encoded}={b}; {ACCESS}={a}"),
+        ] {
+            let mut victim = Browser::new(&app.url);
+            let me = victim
+                .request(Method::GET, "/api/me", &[("cookie", &cookie)], None)
+                .await;
+            assert_eq!(
+                me.status,
+                StatusCode::UNAUTHORIZED,
+                "{encoded}: {}",
+                me.body
+            );
+            assert!(victim.last_set_cookies.is_empty());
+        }
+    }
     // A duplicated chunk or ID cookie is ambiguous too.
     let mut victim = Browser::new(&app.url);
     let cookie = format!("{ACCESS}={a}; {ID}=x; {ID}=y");

@@ -11,6 +11,8 @@ pub const MAX_CHUNK_VALUE: usize = 3800;
 /// Most chunks one value may use (≈ 30 KB).
 pub const MAX_CHUNKS: usize = 8;
 
+use std::borrow::Cow;
+
 const MARKER: &str = "chunks:";
 
 /// The name of chunk `i` (1-based) of cookie `name`.
@@ -45,6 +47,18 @@ pub fn split(name: &str, value: &str) -> Option<Vec<(String, String)>> {
 /// Reassembles a value; `get` returns the raw value of a cookie by name.
 pub fn join(name: &str, get: impl Fn(&str) -> Option<String>) -> Option<String> {
     let base = get(name)?;
+    join_with(Cow::Owned(base), |i| {
+        get(&chunk_name(name, i)).map(Cow::Owned)
+    })
+    .map(Cow::into_owned)
+}
+
+/// Reassembles a value from its base cookie's value and `part(i)`, the value of chunk `i`.
+/// A value that was not chunked is returned as it is (borrowed if it was).
+pub(crate) fn join_with<'v>(
+    base: Cow<'v, str>,
+    part: impl Fn(usize) -> Option<Cow<'v, str>>,
+) -> Option<Cow<'v, str>> {
     let Some(count) = base.strip_prefix(MARKER) else {
         return (!base.is_empty()).then_some(base);
     };
@@ -54,13 +68,13 @@ pub fn join(name: &str, get: impl Fn(&str) -> Option<String>) -> Option<String> 
         .filter(|n| (1..=MAX_CHUNKS).contains(n))?;
     let mut value = String::with_capacity(n * MAX_CHUNK_VALUE);
     for i in 1..=n {
-        let part = get(&chunk_name(name, i))?;
+        let part = part(i)?;
         if part.is_empty() || part.len() > MAX_CHUNK_VALUE {
             return None;
         }
         value.push_str(&part);
     }
-    Some(value)
+    Some(Cow::Owned(value))
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@
 pub mod chunked;
 pub mod login_state;
 mod refresh_crypto;
+pub(crate) mod request;
 pub mod session_stamp;
 
 use cookie::{time::Duration as CookieDuration, Cookie, Key, SameSite as CSameSite};
@@ -366,59 +367,29 @@ impl CookieCodec {
     }
 
     /// Whether a token cookie name (or one of its chunks), or the timestamps cookie, appears
-    /// more than once in the request's `Cookie` headers. One linear pass; nothing is allocated
-    /// per cookie.
+    /// more than once in the request's `Cookie` headers, under any spelling the cookie jar
+    /// conflates (names are compared percent-decoded). One linear pass; nothing is allocated
+    /// unless a name is percent-encoded.
     pub fn is_ambiguous(&self, headers: &http::HeaderMap) -> bool {
-        let mut all = [""; 6];
-        let mut count = 0;
-        for n in self.all_names() {
-            all[count] = n;
-            count += 1;
-        }
-        let names = &all[..count];
-        // Bit i*(MAX_CHUNKS+1)+k: name i, chunk k (0 = the base cookie); 6 × 9 bits fit in 64.
-        let mut seen: u64 = 0;
-        // The timestamps cookie is never chunked: it only must not come twice.
-        let stamp = self.naming.session().as_bytes();
-        let mut stamp_seen = false;
-        for value in headers.get_all(http::header::COOKIE) {
-            let bytes = value.as_bytes();
-            for pair in bytes.split(|b| *b == b';') {
-                let name = pair.split(|b| *b == b'=').next().unwrap_or_default();
-                let name = name.trim_ascii();
-                if name == stamp {
-                    if stamp_seen {
-                        return true;
-                    }
-                    stamp_seen = true;
-                    continue;
-                }
-                let Some(i) = names.iter().position(|n| name.starts_with(n.as_bytes())) else {
-                    continue;
-                };
-                let rest = &name[names[i].len()..];
-                let k = if rest.is_empty() {
-                    0
-                } else {
-                    match rest
-                        .strip_prefix(b".")
-                        .and_then(|d| std::str::from_utf8(d).ok())
-                    {
-                        Some(d) => match d.parse::<usize>() {
-                            Ok(k) if (1..=chunked::MAX_CHUNKS).contains(&k) => k,
-                            _ => continue,
-                        },
-                        None => continue,
-                    }
-                };
-                let bit = 1u64 << (i * (chunked::MAX_CHUNKS + 1) + k);
-                if seen & bit != 0 {
-                    return true;
-                }
-                seen |= bit;
-            }
-        }
-        false
+        self.scan(headers).is_ambiguous()
+    }
+
+    /// The request's auth cookies, read from its headers in one pass (before anything is
+    /// written in this request).
+    pub(crate) fn scan<'h>(&self, headers: &'h http::HeaderMap) -> request::RequestCookies<'h> {
+        request::RequestCookies::scan(self.all_names(), self.naming.session(), headers)
+    }
+
+    /// A token cookie from a scan: its configured name, else (with `__Host-` names) the legacy
+    /// one; as [`CookieCodec::read_token`] reads it from the jar.
+    pub(crate) fn scanned_token<'h>(
+        &self,
+        scan: &request::RequestCookies<'h>,
+        kind: TokenCookie,
+    ) -> Option<std::borrow::Cow<'h, str>> {
+        let (name, legacy) = self.names(kind);
+        scan.value(name)
+            .or_else(|| legacy.and_then(|l| scan.value(l)))
     }
 
     /// Stores the session's timestamps (encrypted; see [`session_stamp`]).

@@ -334,7 +334,6 @@ mod sealed {
     impl Sealed for super::IdClaims {}
 }
 
-
 /// Claims that passed every check of the verifier. Only the verifier constructs it.
 ///
 /// # Example
@@ -696,7 +695,10 @@ mod tests {
     fn the_real_cognito_access_token_reads_as_serde_json_reads_it() {
         let payload = br#"{"sub":"9048d38f-8174-49b9-8d59-3238172823d8","cognito:groups":["admin"],"iss":"https:\/\/cognito-idp.eu-west-1.amazonaws.com\/eu-west-1_c7O90SNDF","version":2,"client_id":"4lln66726pp3f4gi1krj0sta9h","origin_jti":"d4811bf1-2798-4d33-b65c-2f8254729dd2","event_id":"18828d18-b465-470e-84b6-17520ded299b","token_use":"access","scope":"phone openid email","auth_time":1647961493,"exp":1647965093,"iat":1647961493,"jti":"0fe29a9e-6e94-479b-987b-e45696d5843a","username":"mblack"}"#;
         let ours = RawAccess::parse(payload).unwrap();
-        assert_eq!(owned(&ours), serde_json::from_slice::<Oracle>(payload).unwrap());
+        assert_eq!(
+            owned(&ours),
+            serde_json::from_slice::<Oracle>(payload).unwrap()
+        );
         assert_eq!(
             ours.iss.as_deref(),
             Some("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_c7O90SNDF")
@@ -722,12 +724,24 @@ mod tests {
             nbf: None,
             auth_time: Some(1),
         });
-        assert_eq!((c.sub(), c.iss(), c.client_id()), ("s", "https://issuer", "c"));
-        assert_eq!((c.username(), c.jti(), c.origin_jti()), (Some("alice"), None, Some("o")));
-        assert_eq!(c.scopes().collect::<Vec<_>>(), ["openid", "email", "profile"]);
+        assert_eq!(
+            (c.sub(), c.iss(), c.client_id()),
+            ("s", "https://issuer", "c")
+        );
+        assert_eq!(
+            (c.username(), c.jti(), c.origin_jti()),
+            (Some("alice"), None, Some("o"))
+        );
+        assert_eq!(
+            c.scopes().collect::<Vec<_>>(),
+            ["openid", "email", "profile"]
+        );
         assert_eq!(c.groups().rev().collect::<Vec<_>>(), ["é quipe", "admins"]);
         assert!(c.has_scope("email") && !c.has_scope("emai") && c.in_group("admins"));
-        assert_eq!((c.exp(), c.iat(), c.nbf(), c.auth_time()), (3, 2, None, Some(1)));
+        assert_eq!(
+            (c.exp(), c.iat(), c.nbf(), c.auth_time()),
+            (3, 2, None, Some(1))
+        );
         assert_eq!(c.session_id(), Some("o"));
         let none = AccessClaims::build(AccessParts {
             scope: None,

@@ -34,7 +34,10 @@ impl<'de: 'a, 'a> serde::Deserialize<'de> for Str<'a> {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a string")
             }
-            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<Self::Value, E> {
                 Ok(Str(Cow::Borrowed(v)))
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
@@ -47,7 +50,6 @@ impl<'de: 'a, 'a> serde::Deserialize<'de> for Str<'a> {
         d.deserialize_str(V(std::marker::PhantomData))
     }
 }
-
 
 /// The input is not the JSON this reader accepts. Callers map it to their own error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -419,7 +421,10 @@ mod tests {
         let mut out = Vec::new();
         Reader::object(doc.as_bytes(), |k, r| {
             let v = match k {
-                "s" => r.opt_string()?.map(|s| s.to_string()).unwrap_or("null".into()),
+                "s" => r
+                    .opt_string()?
+                    .map(|s| s.to_string())
+                    .unwrap_or("null".into()),
                 "n" => format!("{:?}", r.opt_numeric_date()?),
                 _ => {
                     r.skip()?;
@@ -470,7 +475,11 @@ mod tests {
         ] {
             assert!(values(bad).is_err(), "{bad:?}");
         }
-        let deep = format!("{{\"x\":{}{}}}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        let deep = format!(
+            "{{\"x\":{}{}}}",
+            "[".repeat(MAX_DEPTH),
+            "]".repeat(MAX_DEPTH)
+        );
         assert!(values(&deep).is_err());
         let ok = format!("{{\"x\":{}{}}}", "[".repeat(10), "]".repeat(10));
         assert!(values(&ok).is_ok());

@@ -3,11 +3,11 @@
 
 use std::{borrow::Cow, mem::MaybeUninit};
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use super::{
     json::{self, JsonError, Reader, Str},
     VerifyError,
 };
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 
 /// Largest token accepted, in bytes. Cognito ID tokens with many groups stay well below.
 pub const MAX_TOKEN_LEN: usize = 16 * 1024;
