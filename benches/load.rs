@@ -30,12 +30,43 @@ fn note(text: &str) {
     println!("NOTE\t{text}");
 }
 
-async fn me(user: CognitoUser) -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "sub": user.sub, "username": user.username, "groups": user.groups }))
+/// The user the unprotected route answers with: alice, as the protected route sees her
+/// (captured once), so both routes send the same bytes and do the same serialization.
+static KNOWN_USER: std::sync::OnceLock<CognitoUser> = std::sync::OnceLock::new();
+
+/// The protected route: the user from the session (the `CognitoUser` extractor).
+async fn me(user: CognitoUser) -> Json<CognitoUser> {
+    Json(user)
 }
 
-async fn open() -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "sub": "anonymous", "username": "anonymous", "groups": [] }))
+/// The unprotected route: the same answer from memory, without asking who is calling.
+async fn open() -> Json<&'static CognitoUser> {
+    Json(KNOWN_USER.get_or_init(CognitoUser::default))
+}
+
+/// Captures alice's user from the protected route, and checks both routes answer alike.
+async fn capture_known_user(base: &str, cookies: &str) {
+    let client = reqwest::Client::new();
+    let get = |path: &str| {
+        client
+            .get(format!("{base}{path}"))
+            .header("cookie", cookies)
+            .send()
+    };
+    let user: CognitoUser = get("/bench/protected").await.unwrap().json().await.unwrap();
+    assert_eq!(user.username, "alice");
+    let _ = KNOWN_USER.set(user);
+    let a = get("/bench/protected")
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let b = get("/bench/open").await.unwrap().bytes().await.unwrap();
+    assert_eq!(
+        a, b,
+        "the protected and unprotected routes answer the same bytes"
+    );
 }
 
 fn cookie_header(b: &Browser) -> String {
@@ -95,6 +126,19 @@ async fn main() {
     let base = app.url.clone();
     let protected = format!("{base}/bench/protected");
     let open_url = format!("{base}/bench/open");
+    capture_known_user(&base, &cookies).await;
+    // `LOAD_BENCH_PROFILE=protected|open`: only load one side, for a profiler (no figure).
+    if let Some(which) = std::env::var_os("LOAD_BENCH_PROFILE") {
+        let url = if which == "open" {
+            &open_url
+        } else {
+            &protected
+        };
+        for _ in 0..10 {
+            let _ = load(url, Some(&cookies), 20_000, 200).await;
+        }
+        return;
+    }
     let _ = load(&protected, Some(&cookies), 2_000, 200).await; // warm-up
     let _ = load(&open_url, None, 2_000, 200).await;
     let mut best_p = Load {

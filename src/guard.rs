@@ -29,8 +29,7 @@
 //! ```
 
 use std::{
-    future::Future,
-    pin::Pin,
+    future::Ready,
     task::{Context, Poll},
 };
 
@@ -38,6 +37,7 @@ use axum::{
     body::Body,
     response::{IntoResponse, Response},
 };
+use futures_util::future::Either;
 use http::{Extensions, Request};
 use tower::{Layer, Service};
 
@@ -77,20 +77,21 @@ impl Authorized {
     }
 }
 
-/// Evaluates `policy` against a request's state.
-fn check(policy: &Policy, state: &AuthState, auth: &CognitoAuth) -> Result<Authorized, Rejection> {
+/// Evaluates `policy` against a request's state: `Ok(None)` when authorization is disabled
+/// (`AWS_COGNITO_DISABLED`), else `Ok(Some(user))`, the user it allowed.
+fn check<'s>(
+    policy: &Policy,
+    state: &'s AuthState,
+    auth: &CognitoAuth,
+) -> Result<Option<&'s CognitoUser>, Rejection> {
     if auth.config().disabled() {
-        return Ok(Authorized::Disabled(state.user().cloned()));
+        return Ok(None);
     }
     if let Some(r) = state.rejection() {
         return Err(r);
     }
     match policy.evaluate_at(state.user(), auth.clock().now()) {
-        Decision::Allow => state
-            .user()
-            .cloned()
-            .map(Authorized::User)
-            .ok_or(Rejection::Unauthenticated),
+        Decision::Allow => state.user().map(Some).ok_or(Rejection::Unauthenticated),
         Decision::Forbidden(rule) => Err(Rejection::Forbidden(rule)),
         Decision::Reauthenticate { max_age } => {
             Err(Rejection::ReauthenticationRequired { max_age })
@@ -99,12 +100,27 @@ fn check(policy: &Policy, state: &AuthState, auth: &CognitoAuth) -> Result<Autho
     }
 }
 
-fn check_request(policy: &Policy, ext: &Extensions) -> Result<Authorized, Rejection> {
-    let auth = ext.get::<CognitoAuth>().ok_or(Rejection::Misconfigured(
+fn auth_of(ext: &Extensions) -> Result<&CognitoAuth, Rejection> {
+    ext.get::<CognitoAuth>().ok_or(Rejection::Misconfigured(
         "CognitoAuth::layer() around the app",
-    ))?;
+    ))
+}
+
+/// Whether `policy` lets the request through (the route layer: nothing is cloned).
+fn allows(policy: &Policy, ext: &Extensions) -> Result<(), Rejection> {
+    let auth = auth_of(ext)?;
     let state = state_of(ext)?;
-    check(policy, &state, auth)
+    check(policy, &state, auth).map(drop)
+}
+
+/// What `policy` allows for the request (server functions).
+fn check_request(policy: &Policy, ext: &Extensions) -> Result<Authorized, Rejection> {
+    let auth = auth_of(ext)?;
+    let state = state_of(ext)?;
+    Ok(match check(policy, &state, auth)? {
+        Some(user) => Authorized::User(user.clone()),
+        None => Authorized::Disabled(state.user().cloned()),
+    })
 }
 
 /// Whether refused requests get JSON (APIs) or redirects and HTML pages.
@@ -164,20 +180,17 @@ where
 {
     type Response = Response;
     type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, S::Error>> + Send>>;
+    /// The inner service's future when allowed, the refusal at once otherwise (nothing boxed).
+    type Future = Either<S::Future, Ready<Result<Response, S::Error>>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut req: Request<Body>) -> Self::Future {
-        match check_request(&self.policy, req.extensions()) {
-            Ok(authorized) => {
-                req.extensions_mut().insert(authorized);
-                let clone = self.inner.clone();
-                let mut inner = std::mem::replace(&mut self.inner, clone);
-                Box::pin(async move { inner.call(req).await })
-            }
+    fn call(&mut self, req: Request<Body>) -> Self::Future {
+        match allows(&self.policy, req.extensions()) {
+            // The future owns nothing of the service: the one polled ready is called.
+            Ok(()) => Either::Left(self.inner.call(req)),
             Err(rejection) => {
                 let res = match self.mode {
                     GuardMode::Page => {
@@ -186,7 +199,7 @@ where
                     }
                     _ => rejection.into_response(),
                 };
-                Box::pin(async move { Ok(res) })
+                Either::Right(std::future::ready(Ok(res)))
             }
         }
     }
