@@ -19,7 +19,7 @@
 //! | [`CognitoAuth::routes`] | `/auth/login`, `/auth/callback`, `/auth/logout` |
 //! | [`Policy`] | who may see a page, call a server function or an API route |
 //! | [`RequireLayer`], [`require`] → [`Authorized`] | enforce a policy on routes / in server functions |
-//! | [`CognitoUser`], [`Session`], [`AuthState`] | axum extractors (also `Option<CognitoUser>`) |
+//! | [`CognitoUser`], [`CurrentUser`], [`Session`], [`AuthState`] | axum extractors (also `Option<CognitoUser>`; `CurrentUser` shares the user instead of copying it) |
 //! | [`Rejection`] | every refusal, as a response |
 //! | [`provide_auth`], [`use_user`], [`use_auth`] | the Leptos side, identical on server and client |
 //! | [`Protected`], [`SignedIn`], [`SignedOut`], [`SignInLink`], [`SignOutButton`] | components |
@@ -151,6 +151,7 @@ pub use user::CognitoUser;
 pub use {
     auth::{CognitoAuth, CognitoAuthBuilder, SetupError, Stats},
     config::CognitoConfig,
+    extract::CurrentUser,
     guard::{require, Authorized, RequireLayer, RequireService},
     middleware::{CognitoLayer, CognitoService},
     rejection::{PageRejection, Rejection},

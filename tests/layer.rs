@@ -8,7 +8,7 @@ use http::{header, Request, StatusCode};
 use leptos_cognito::{
     clock::Clock,
     dev_idp::{DevIdp, DevIdpOptions, TokenKind},
-    AuthState, CognitoAuth, CognitoUser, Policy, RequireLayer,
+    AuthState, CognitoAuth, CognitoUser, CurrentUser, Policy, RequireLayer,
 };
 use serde_json::json;
 use tower::ServiceExt;
@@ -27,9 +27,25 @@ async fn state(state: AuthState) -> &'static str {
     }
 }
 
+async fn owned_json(user: CognitoUser) -> axum::Json<CognitoUser> {
+    axum::Json(user)
+}
+
+async fn shared_json(user: CurrentUser) -> axum::Json<CurrentUser> {
+    assert_eq!(user.sub, user.session().user.sub);
+    axum::Json(user)
+}
+
+async fn shared_whoami(user: Option<CurrentUser>) -> String {
+    user.map_or("anonymous".into(), |u| u.username.clone())
+}
+
 fn routes() -> Router {
     Router::new()
         .route("/who", get(whoami))
+        .route("/owned", get(owned_json))
+        .route("/shared", get(shared_json))
+        .route("/shared-who", get(shared_whoami))
         .route("/state", get(state))
         .route(
             "/admins",
@@ -104,6 +120,42 @@ async fn the_resolver_reads_bearer_and_cookies() {
     assert_eq!(body, "signed-out");
     assert!(!h.contains_key("cache-control"));
     assert_eq!(h["vary"], "Cookie");
+}
+
+#[tokio::test]
+async fn the_shared_user_extractor_answers_exactly_as_the_owned_one() {
+    let (idp, _auth, app) = setup().await;
+    let alice = idp.mint(TokenKind::Access, "alice", json!({}));
+    let cookie = format!("cognito_access_token={alice}");
+    let bearer = format!("Bearer {alice}");
+    for headers in [
+        vec![("cookie", cookie.as_str())],
+        vec![("authorization", bearer.as_str())],
+        vec![("authorization", "Bearer x.y.z")],
+        vec![("cookie", "cognito_access_token=garbage")],
+        vec![],
+    ] {
+        // The same status, headers (Set-Cookie lines in any order) and body.
+        let answer = |(s, h, b): (StatusCode, http::HeaderMap, String)| {
+            let mut h: Vec<String> = h.iter().map(|(k, v)| format!("{k}: {v:?}")).collect();
+            h.sort();
+            (s, h, b)
+        };
+        let owned = answer(call(&app, get_req("/owned", &headers)).await);
+        let shared = answer(call(&app, get_req("/shared", &headers)).await);
+        assert_eq!(owned, shared, "{headers:?}");
+        let who = answer(call(&app, get_req("/who", &headers)).await);
+        let shared_who = answer(call(&app, get_req("/shared-who", &headers)).await);
+        assert_eq!(who, shared_who, "{headers:?}");
+    }
+    let (s, _, body) = call(&app, get_req("/shared", &[("cookie", &cookie)])).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        serde_json::from_str::<CognitoUser>(&body).unwrap().username,
+        "alice"
+    );
+    let (s, _, _) = call(&app, get_req("/shared", &[])).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

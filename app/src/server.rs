@@ -13,7 +13,7 @@ use axum::{
 use http::header;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use leptos_cognito::{CognitoAuth, CognitoUser, Policy, RequireLayer};
+use leptos_cognito::{CognitoAuth, CurrentUser, Policy, RequireLayer};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
 use crate::{
@@ -21,14 +21,26 @@ use crate::{
     notes_db::NotesDb,
 };
 
-/// `GET /api/me`: the signed-in user as JSON (cookie or bearer), 401 otherwise.
-async fn api_me(user: CognitoUser) -> Json<serde_json::Value> {
-    Json(serde_json::json!({
-        "sub": user.sub,
-        "username": user.username,
-        "email": user.email,
-        "groups": user.groups,
-    }))
+/// The answer of `GET /api/me` (keys in the order they always had).
+#[derive(serde::Serialize)]
+struct Me<'a> {
+    email: Option<&'a str>,
+    groups: &'a [String],
+    sub: &'a str,
+    username: &'a str,
+}
+
+/// `GET /api/me`: the signed-in user as JSON (cookie or bearer), 401 otherwise. It takes the
+/// user shared with the request (`CurrentUser`), not a copy.
+async fn api_me(user: CurrentUser) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    Json(Me {
+        email: user.email.as_deref(),
+        groups: &user.groups,
+        sub: &user.sub,
+        username: &user.username,
+    })
+    .into_response()
 }
 
 /// The Prometheus recorder of this process (installed once, on first use).

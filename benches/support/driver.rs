@@ -10,6 +10,7 @@ use std::{sync::Arc, time::Instant};
 pub const CONCURRENCY: usize = 16;
 
 /// What a run measured.
+#[derive(Clone, Debug)]
 pub struct Load {
     pub rps: f64,
     pub p50_us: f64,
