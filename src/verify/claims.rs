@@ -12,7 +12,7 @@ use std::{collections::BTreeMap, ops::Deref, sync::Arc};
 
 use serde::{Deserialize, Deserializer};
 
-use super::json::{self, JsonError, Reader, Str};
+use super::json::{self, JsonError, Reader, Str, StrArray};
 use crate::CognitoUser;
 
 /// A byte range of an [`AccessClaims`]' text.
@@ -46,9 +46,9 @@ pub struct AccessClaims {
     username: Option<Span>,
     jti: Option<Span>,
     origin_jti: Option<Span>,
-    /// The scope words, then the groups.
-    lists: Vec<Span>,
-    scopes: usize,
+    /// The `scope` claim (its words are the scopes).
+    scope: Span,
+    groups: Spans,
     exp: i64,
     iat: i64,
     nbf: Option<i64>,
@@ -65,7 +65,7 @@ pub(crate) struct AccessParts<'a> {
     pub jti: Option<&'a str>,
     pub origin_jti: Option<&'a str>,
     pub scope: Option<&'a str>,
-    pub groups: &'a [Str<'a>],
+    pub groups: Option<StrArray<'a>>,
     pub exp: i64,
     pub iat: i64,
     pub nbf: Option<i64>,
@@ -73,14 +73,16 @@ pub(crate) struct AccessParts<'a> {
 }
 
 impl AccessClaims {
-    /// Copies checked claims into one buffer (plus one for the scope and group ranges).
+    /// Copies checked claims into one buffer (and, past [`INLINE_GROUPS`] groups, one for
+    /// their ranges).
     pub(crate) fn build(p: AccessParts<'_>) -> Self {
         let scope = p.scope.unwrap_or("");
         let strings = [p.sub, p.iss, p.client_id, scope];
         let optional = [p.username, p.jti, p.origin_jti];
+        let groups = || p.groups.iter().flat_map(|g| g.iter());
         let len = strings.iter().map(|s| s.len()).sum::<usize>()
             + optional.iter().flatten().map(|s| s.len()).sum::<usize>()
-            + p.groups.iter().map(|g| g.len()).sum::<usize>();
+            + groups().map(|g| g.len()).sum::<usize>();
         let mut text = String::with_capacity(len);
         let mut push = |s: &str| {
             let start = text.len();
@@ -96,18 +98,19 @@ impl AccessClaims {
         let username = p.username.map(&mut push);
         let jti = p.jti.map(&mut push);
         let origin_jti = p.origin_jti.map(&mut push);
-        let scope_at = push(scope).start;
-        let words = scope.split_ascii_whitespace();
-        let mut lists = Vec::with_capacity(words.clone().count() + p.groups.len());
-        lists.extend(words.map(|w| {
-            let start = scope_at + (w.as_ptr().addr() - scope.as_ptr().addr());
-            Span {
-                start,
-                end: start + w.len(),
+        let scope = push(scope);
+        let count = p.groups.map_or(0, |g| g.len());
+        let group_spans = if count <= INLINE_GROUPS {
+            let mut at = [Span { start: 0, end: 0 }; INLINE_GROUPS];
+            let mut n = 0;
+            for (slot, g) in at.iter_mut().zip(groups()) {
+                *slot = push(&g);
+                n += 1;
             }
-        }));
-        let scopes = lists.len();
-        lists.extend(p.groups.iter().map(|g| push(g)));
+            Spans::Inline { n, at }
+        } else {
+            Spans::Heap(groups().map(|g| push(&g)).collect())
+        };
         Self {
             text: text.into_boxed_str(),
             sub,
@@ -116,8 +119,8 @@ impl AccessClaims {
             username,
             jti,
             origin_jti,
-            lists,
-            scopes,
+            scope,
+            groups: group_spans,
             exp: p.exp,
             iat: p.iat,
             nbf: p.nbf,
@@ -162,13 +165,13 @@ impl AccessClaims {
     pub fn username(&self) -> Option<&str> {
         self.username.map(|s| self.at(s))
     }
-    /// Granted scopes, in the token's order.
-    pub fn scopes(&self) -> Strs<'_> {
-        self.strs(&self.lists[..self.scopes])
+    /// Granted scopes (the words of the `scope` claim), in the token's order.
+    pub fn scopes(&self) -> Scopes<'_> {
+        Scopes(self.at(self.scope).split_ascii_whitespace())
     }
     /// `cognito:groups`, empty when absent.
     pub fn groups(&self) -> Strs<'_> {
-        self.strs(&self.lists[self.scopes..])
+        self.strs(self.groups.as_slice())
     }
     /// Whether `scope` was granted.
     pub fn has_scope(&self, scope: &str) -> bool {
@@ -213,13 +216,64 @@ impl std::fmt::Debug for AccessClaims {
     }
 }
 
-/// The scopes or the groups of an [`AccessClaims`], borrowed.
+/// Groups of at most this many keep their ranges inline (no allocation).
+const INLINE_GROUPS: usize = 4;
+
+/// The groups' ranges in an [`AccessClaims`]' text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Spans {
+    Inline { n: usize, at: [Span; INLINE_GROUPS] },
+    Heap(Box<[Span]>),
+}
+
+impl Spans {
+    fn as_slice(&self) -> &[Span] {
+        match self {
+            Spans::Inline { n, at } => &at[..*n],
+            Spans::Heap(v) => v,
+        }
+    }
+}
+
+/// The scopes of an [`AccessClaims`], borrowed.
+///
+/// # Example
+/// ```no_run
+/// # fn f(claims: &leptos_cognito::verify::AccessClaims) {
+/// let scopes: Vec<&str> = claims.scopes().collect();
+/// assert_eq!(scopes.contains(&"openid"), claims.has_scope("openid"));
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Scopes<'a>(std::str::SplitAsciiWhitespace<'a>);
+
+impl<'a> Iterator for Scopes<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        self.0.next()
+    }
+}
+
+impl DoubleEndedIterator for Scopes<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.0.next_back()
+    }
+}
+
+impl std::fmt::Debug for Scopes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.clone()).finish()
+    }
+}
+
+/// The groups of an [`AccessClaims`], borrowed.
 ///
 /// # Example
 /// ```no_run
 /// # fn f(claims: &leptos_cognito::verify::AccessClaims) {
 /// let groups: Vec<&str> = claims.groups().collect();
 /// assert_eq!(groups.len(), claims.groups().len());
+/// assert_eq!(groups.contains(&"admins"), claims.in_group("admins"));
 /// # }
 /// ```
 #[derive(Clone)]
@@ -392,7 +446,7 @@ pub(crate) struct RawAccess<'a> {
     pub auth_time: Option<i64>,
     pub username: Option<Str<'a>>,
     pub scope: Option<Str<'a>>,
-    pub groups: Option<Vec<Str<'a>>>,
+    pub groups: Option<StrArray<'a>>,
     pub jti: Option<Str<'a>>,
     pub origin_jti: Option<Str<'a>>,
 }
@@ -403,7 +457,6 @@ impl<'a> RawAccess<'a> {
     pub fn parse(payload: &'a [u8]) -> Result<Self, JsonError> {
         let mut c = RawAccess::default();
         let mut seen = 0;
-        let mut groups = Vec::new();
         Reader::object(payload, |key, r| {
             let (bit, string) = match key {
                 "sub" => (0, &mut c.sub),
@@ -422,9 +475,7 @@ impl<'a> RawAccess<'a> {
                         "auth_time" => (11, &mut c.auth_time),
                         "cognito:groups" => {
                             json::first(&mut seen, 1 << 12)?;
-                            if r.opt_strings(&mut groups)? {
-                                c.groups = Some(std::mem::take(&mut groups));
-                            }
+                            c.groups = r.opt_strings()?;
                             return Ok(());
                         }
                         _ => return r.skip(),
@@ -604,10 +655,7 @@ mod tests {
             auth_time: c.auth_time,
             username: s(&c.username),
             scope: s(&c.scope),
-            groups: c
-                .groups
-                .as_ref()
-                .map(|g| g.iter().map(|s| s.to_string()).collect()),
+            groups: c.groups.map(|g| g.iter().map(|s| s.to_string()).collect()),
             jti: s(&c.jti),
             origin_jti: s(&c.origin_jti),
         }
@@ -707,52 +755,98 @@ mod tests {
         assert!(matches!(ours.sub.unwrap().0, std::borrow::Cow::Borrowed(_)));
     }
 
+    /// The groups of `{"g": [...]}` as the reader checked them.
+    fn groups_of(doc: &str) -> Option<StrArray<'_>> {
+        let mut out = None;
+        Reader::object(doc.as_bytes(), |_, r| {
+            out = r.opt_strings()?;
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+
     #[test]
     fn access_claims_keep_every_string_in_place() {
-        let groups = [Str("admins".into()), Str("é quipe".into())];
-        let c = AccessClaims::build(AccessParts {
-            sub: "s",
-            iss: "https://issuer",
-            client_id: "c",
-            username: Some("alice"),
-            jti: None,
-            origin_jti: Some("o"),
-            scope: Some("  openid\temail  profile "),
-            groups: &groups,
-            exp: 3,
-            iat: 2,
-            nbf: None,
-            auth_time: Some(1),
-        });
-        assert_eq!(
-            (c.sub(), c.iss(), c.client_id()),
-            ("s", "https://issuer", "c")
-        );
-        assert_eq!(
-            (c.username(), c.jti(), c.origin_jti()),
-            (Some("alice"), None, Some("o"))
-        );
-        assert_eq!(
-            c.scopes().collect::<Vec<_>>(),
-            ["openid", "email", "profile"]
-        );
-        assert_eq!(c.groups().rev().collect::<Vec<_>>(), ["é quipe", "admins"]);
-        assert!(c.has_scope("email") && !c.has_scope("emai") && c.in_group("admins"));
-        assert_eq!(
-            (c.exp(), c.iat(), c.nbf(), c.auth_time()),
-            (3, 2, None, Some(1))
-        );
-        assert_eq!(c.session_id(), Some("o"));
+        for (doc, groups) in [
+            (
+                r#"{"g":["admins","\u00e9 quipe"]}"#,
+                vec!["admins", "é quipe"],
+            ),
+            (
+                r#"{"g":["a","b","c","d","e","f"]}"#,
+                vec!["a", "b", "c", "d", "e", "f"],
+            ),
+            (r#"{"g":[]}"#, vec![]),
+        ] {
+            let c = AccessClaims::build(AccessParts {
+                sub: "s",
+                iss: "https://issuer",
+                client_id: "c",
+                username: Some("alice"),
+                jti: None,
+                origin_jti: Some("o"),
+                scope: Some("  openid\temail  profile "),
+                groups: groups_of(doc),
+                exp: 3,
+                iat: 2,
+                nbf: None,
+                auth_time: Some(1),
+            });
+            assert_eq!(
+                (c.sub(), c.iss(), c.client_id()),
+                ("s", "https://issuer", "c")
+            );
+            assert_eq!(
+                (c.username(), c.jti(), c.origin_jti()),
+                (Some("alice"), None, Some("o"))
+            );
+            assert_eq!(
+                c.scopes().collect::<Vec<_>>(),
+                ["openid", "email", "profile"]
+            );
+            assert_eq!(c.scopes().rev().next(), Some("profile"));
+            assert_eq!(c.groups().collect::<Vec<_>>(), groups);
+            assert_eq!(c.groups().len(), groups.len());
+            let mut back = groups.clone();
+            back.reverse();
+            assert_eq!(c.groups().rev().collect::<Vec<_>>(), back);
+            assert!(c.has_scope("email") && !c.has_scope("emai"));
+            assert_eq!(c.in_group("admins"), groups.contains(&"admins"));
+            assert_eq!(
+                (c.exp(), c.iat(), c.nbf(), c.auth_time()),
+                (3, 2, None, Some(1))
+            );
+            assert_eq!(c.session_id(), Some("o"));
+            assert_eq!(c, c.clone());
+        }
         let none = AccessClaims::build(AccessParts {
             scope: None,
-            groups: &[],
+            groups: None,
             username: None,
             origin_jti: None,
             jti: Some("j"),
-            ..AccessParts { ..parts_like(&c) }
+            ..parts_like(&AccessClaims::build(parts_like_empty()))
         });
-        assert_eq!(none.scopes().len() + none.groups().len(), 0);
+        assert_eq!(none.scopes().count() + none.groups().len(), 0);
         assert_eq!(none.session_id(), Some("j"));
+    }
+
+    fn parts_like_empty() -> AccessParts<'static> {
+        AccessParts {
+            sub: "s",
+            iss: "i",
+            client_id: "c",
+            username: None,
+            jti: None,
+            origin_jti: None,
+            scope: None,
+            groups: None,
+            exp: 1,
+            iat: 1,
+            nbf: None,
+            auth_time: None,
+        }
     }
 
     fn parts_like(c: &AccessClaims) -> AccessParts<'_> {
@@ -764,7 +858,7 @@ mod tests {
             jti: c.jti(),
             origin_jti: c.origin_jti(),
             scope: None,
-            groups: &[],
+            groups: None,
             exp: c.exp(),
             iat: c.iat(),
             nbf: c.nbf(),

@@ -110,6 +110,7 @@ impl<'a> Reader<'a> {
         Some(c)
     }
 
+    #[inline]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.i += 1;
@@ -146,6 +147,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A string value.
+    #[inline]
     pub fn string(&mut self) -> Result<Str<'a>, JsonError> {
         self.eat(b'"')?;
         let mut owned: Option<String> = None;
@@ -245,27 +247,32 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// `null` or an array of strings (into `out`, which it clears): whether it was an array.
-    pub fn opt_strings(&mut self, out: &mut Vec<Str<'a>>) -> Result<bool, JsonError> {
-        out.clear();
+    /// `null` or an array of strings, checked; the array is read again by [`StrArray::iter`]
+    /// (nothing is collected here).
+    pub fn opt_strings(&mut self) -> Result<Option<StrArray<'a>>, JsonError> {
         if self.null()? {
-            return Ok(false);
+            return Ok(None);
         }
         self.eat(b'[')?;
+        let start = self.i - 1;
+        let mut len = 0;
         self.ws();
         if self.peek() == Some(b']') {
             self.i += 1;
-            return Ok(true);
-        }
-        loop {
-            out.push(self.string()?);
-            self.ws();
-            match self.next() {
-                Some(b',') => {}
-                Some(b']') => return Ok(true),
-                _ => return Err(JsonError),
+        } else {
+            loop {
+                self.string()?;
+                len += 1;
+                self.ws();
+                match self.next() {
+                    Some(b',') => {}
+                    Some(b']') => break,
+                    _ => return Err(JsonError),
+                }
             }
         }
+        let text = self.s.get(start..self.i).ok_or(JsonError)?;
+        Ok(Some(StrArray { text, len }))
     }
 
     /// The text of a number (RFC 8259 grammar) and whether it is an integer literal.
@@ -379,6 +386,7 @@ impl<'a> Reader<'a> {
 }
 
 /// The index of the first `"`, `\\` or control character of `b`, eight bytes at a time.
+#[inline]
 fn special(b: &[u8]) -> Option<usize> {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGH: u64 = ONES << 7;
@@ -401,6 +409,41 @@ fn special(b: &[u8]) -> Option<usize> {
         .iter()
         .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
         .map(|p| tail + p)
+}
+
+/// A JSON array of strings that [`Reader::opt_strings`] checked, read again on demand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StrArray<'a> {
+    text: &'a str,
+    len: usize,
+}
+
+impl<'a> StrArray<'a> {
+    /// How many strings it holds.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Its strings, in order.
+    pub fn iter(&self) -> impl Iterator<Item = Str<'a>> + 'a {
+        let mut r = Reader {
+            s: self.text,
+            b: self.text.as_bytes(),
+            i: 1,
+        };
+        let mut left = self.len;
+        std::iter::from_fn(move || {
+            if left == 0 {
+                return None;
+            }
+            left -= 1;
+            // Checked when it was read: these cannot fail (and would end the list if they did).
+            let s = r.string().ok()?;
+            r.ws();
+            r.next();
+            Some(s)
+        })
+    }
 }
 
 /// Marks a member as seen: a second one with the same key is refused (as `serde` does for

@@ -43,7 +43,7 @@ use std::{sync::Arc, time::Duration};
 use quick_cache::sync::Cache;
 use subtle::ConstantTimeEq;
 
-pub use self::claims::{AccessClaims, IdClaims, Strs, TokenClaims, Verified};
+pub use self::claims::{AccessClaims, IdClaims, Scopes, Strs, TokenClaims, Verified};
 use self::claims::{AccessParts, Audience, RawAccess, RawId};
 use crate::{
     clock::Clock,
@@ -349,7 +349,7 @@ impl TokenVerifier {
             jti: c.jti.as_deref(),
             origin_jti: c.origin_jti.as_deref(),
             scope: c.scope.as_deref(),
-            groups: c.groups.as_deref().unwrap_or_default(),
+            groups: c.groups,
             exp,
             iat,
             nbf: c.nbf,
