@@ -805,7 +805,7 @@ mod tests {
                 c.scopes().collect::<Vec<_>>(),
                 ["openid", "email", "profile"]
             );
-            assert_eq!(c.scopes().rev().next(), Some("profile"));
+            assert_eq!(c.scopes().next_back(), Some("profile"));
             assert_eq!(c.groups().collect::<Vec<_>>(), groups);
             assert_eq!(c.groups().len(), groups.len());
             let mut back = groups.clone();
