@@ -275,16 +275,28 @@ impl<'a> Reader<'a> {
         Ok(Some(StrArray { text, len }))
     }
 
-    /// The text of a number (RFC 8259 grammar) and whether it is an integer literal.
-    fn number(&mut self) -> Result<(&'a str, bool), JsonError> {
+    /// The text of a number (RFC 8259 grammar), and its value when it is an integer literal
+    /// that fits an `i64` (folded while scanning).
+    fn number(&mut self) -> Result<(&'a str, Option<i64>), JsonError> {
         self.ws();
         let start = self.i;
-        if self.peek() == Some(b'-') {
+        let negative = self.peek() == Some(b'-');
+        if negative {
             self.i += 1;
         }
+        // Accumulated negatively, so that i64::MIN fits.
+        let mut value: Option<i64> = Some(0);
         match self.next() {
             Some(b'0') => {}
-            Some(b'1'..=b'9') => self.digits(),
+            Some(d @ b'1'..=b'9') => {
+                value = Some(-i64::from(d - b'0'));
+                while let Some(d @ b'0'..=b'9') = self.peek() {
+                    self.i += 1;
+                    value = value
+                        .and_then(|v| v.checked_mul(10))
+                        .and_then(|v| v.checked_sub(i64::from(d - b'0')));
+                }
+            }
             _ => return Err(JsonError),
         }
         let mut integer = true;
@@ -303,7 +315,11 @@ impl<'a> Reader<'a> {
         }
         // Only ASCII was consumed.
         let text = self.s.get(start..self.i).ok_or(JsonError)?;
-        Ok((text, integer))
+        let value =
+            value
+                .filter(|_| integer)
+                .and_then(|v| if negative { Some(v) } else { v.checked_neg() });
+        Ok((text, value))
     }
 
     fn digits(&mut self) {
@@ -329,10 +345,8 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         let (text, integer) = self.number()?;
-        if integer {
-            if let Ok(i) = text.parse::<i64>() {
-                return Ok(Some(i));
-            }
+        if let Some(i) = integer {
+            return Ok(Some(i));
         }
         let f = text.parse::<f64>().map_err(|_| JsonError)?;
         if f.is_finite() && f.abs() < 1e15 {
@@ -530,6 +544,32 @@ mod tests {
         // A skipped value's escapes are checked for syntax only, as serde_json does.
         assert!(values(r#"{"x":["\ud800",{"\udc00":1}]}"#).is_ok());
         assert!(values(r#"{"\ud800":1}"#).is_err());
+    }
+
+    #[test]
+    fn numeric_dates_at_the_edges_of_i64() {
+        let date = |n: &str| {
+            let doc = format!(r#"{{"n":{n}}}"#);
+            let mut out = None;
+            Reader::object(doc.as_bytes(), |_, r| {
+                out = r.opt_numeric_date()?;
+                Ok(())
+            })
+            .map(|()| out)
+        };
+        assert_eq!(date("-9223372036854775808"), Ok(Some(i64::MIN)));
+        assert_eq!(date("9223372036854775807"), Ok(Some(i64::MAX)));
+        assert_eq!(date("9223372036854775808"), Err(JsonError));
+        assert_eq!(date("-9223372036854775809"), Err(JsonError));
+        assert_eq!(date("-0"), Ok(Some(0)));
+        assert_eq!(date("0"), Ok(Some(0)));
+        assert_eq!(date("1647965093"), Ok(Some(1_647_965_093)));
+        assert_eq!(date("1647965093.9"), Ok(Some(1_647_965_093)));
+        assert_eq!(date("-1.5"), Ok(Some(-1)));
+        assert_eq!(date("1e3"), Ok(Some(1000)));
+        assert_eq!(date("999999999999999.9"), Ok(Some(999_999_999_999_999)));
+        assert_eq!(date("1e15"), Err(JsonError));
+        assert_eq!(date("null"), Ok(None));
     }
 
     #[test]

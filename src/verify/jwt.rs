@@ -79,10 +79,19 @@ impl<'a> Decomposed<'a> {
     /// Splits and checks the header of `token`: RS256 only, a string `kid`, no `crit`. The
     /// header is decoded into `header_buf` (no allocation); the `kid` is borrowed from it
     /// unless it had escapes.
+    #[cfg(test)]
     pub fn parse<'b>(
         token: &'a str,
         header_buf: &'b mut Buf<MAX_HEADER_LEN>,
     ) -> Result<(Self, Str<'b>), VerifyError> {
+        let parts = Self::split(token)?;
+        let kid = header_kid(parts.header_b64(), header_buf)?;
+        Ok((parts, kid))
+    }
+
+    /// Splits `token` (size cap, exactly three non-empty segments, a bounded header) without
+    /// decoding anything.
+    pub fn split(token: &'a str) -> Result<Self, VerifyError> {
         if token.is_empty() {
             return Err(VerifyError::Malformed("empty token"));
         }
@@ -101,29 +110,17 @@ impl<'a> Decomposed<'a> {
         if h.len() > MAX_HEADER_LEN * 4 / 3 + 4 {
             return Err(VerifyError::Malformed("header too large"));
         }
-        let header_bytes: &'b [u8] = decode_into(h, &mut header_buf[..])
-            .ok_or(VerifyError::Malformed("header is not base64url"))?;
-        let header = Header::parse(header_bytes)
-            .map_err(|_| VerifyError::Malformed("header is not a JSON object"))?;
-        if header.crit {
-            return Err(VerifyError::CriticalHeader);
-        }
-        match header.alg.as_deref() {
-            Some("RS256") => {}
-            Some(other) => return Err(VerifyError::UnsupportedAlgorithm(truncate(other))),
-            None => return Err(VerifyError::Malformed("header has no alg")),
-        }
-        let kid = match header.kid {
-            Some(k) if !k.is_empty() && k.len() <= 256 => k,
-            Some(_) => return Err(VerifyError::Malformed("kid is not a short string")),
-            None => return Err(VerifyError::MissingKid),
-        };
-        let parts = Self {
-            signing_input: &token[..h.len() + 1 + p.len()],
+        Ok(Self {
+            signing_input: &token[..d2],
             payload_b64: p,
             signature_b64: s,
-        };
-        Ok((parts, kid))
+        })
+    }
+
+    /// The base64url header segment.
+    pub fn header_b64(&self) -> &'a str {
+        let end = self.signing_input.len() - self.payload_b64.len() - 1;
+        &self.signing_input[..end]
     }
 
     /// The decoded payload bytes: in `buf` when they fit, else on the heap.
@@ -144,6 +141,77 @@ impl<'a> Decomposed<'a> {
         }
     }
 }
+
+/// Checks a base64url header segment (RS256 only, a string `kid`, no `crit`) and returns its
+/// `kid`. The header is decoded into `header_buf` (no allocation); the `kid` is borrowed from
+/// it unless it had escapes.
+pub(crate) fn header_kid<'b>(
+    h: &str,
+    header_buf: &'b mut Buf<MAX_HEADER_LEN>,
+) -> Result<Str<'b>, VerifyError> {
+    let header_bytes: &'b [u8] = decode_into(h, &mut header_buf[..])
+        .ok_or(VerifyError::Malformed("header is not base64url"))?;
+    let header = Header::parse(header_bytes)
+        .map_err(|_| VerifyError::Malformed("header is not a JSON object"))?;
+    if header.crit {
+        return Err(VerifyError::CriticalHeader);
+    }
+    match header.alg.as_deref() {
+        Some("RS256") => {}
+        Some(other) => return Err(VerifyError::UnsupportedAlgorithm(truncate(other))),
+        None => return Err(VerifyError::Malformed("header has no alg")),
+    }
+    match header.kid {
+        Some(k) if !k.is_empty() && k.len() <= 256 => Ok(k),
+        Some(_) => Err(VerifyError::Malformed("kid is not a short string")),
+        None => Err(VerifyError::MissingKid),
+    }
+}
+
+/// Headers that passed [`header_kid`] lately, with their `kid`, per thread. Whether a header
+/// passes depends on its bytes alone, so one seen before is not decoded again (a pool signs
+/// with one or two keys: its tokens carry one or two distinct headers).
+mod known_headers {
+    use std::cell::RefCell;
+
+    /// Entries kept per thread.
+    const ENTRIES: usize = 4;
+    /// Longer headers are not kept (Cognito's are about 100 characters).
+    const MAX_KEPT: usize = 256;
+
+    type Entry = Option<(Box<str>, Box<str>)>;
+
+    thread_local! {
+        static KNOWN: RefCell<([Entry; ENTRIES], usize)> =
+            const { RefCell::new(([const { None }; ENTRIES], 0)) };
+    }
+
+    /// `f(kid)` if `header_b64` passed the header checks on this thread lately.
+    pub(crate) fn with_kid<R>(header_b64: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
+        KNOWN.with(|k| {
+            let k = k.borrow();
+            k.0.iter()
+                .flatten()
+                .find(|(h, _)| &**h == header_b64)
+                .map(|(_, kid)| f(kid))
+        })
+    }
+
+    /// Remembers that `header_b64` passed the header checks with `kid`.
+    pub(crate) fn remember(header_b64: &str, kid: &str) {
+        if header_b64.len() > MAX_KEPT {
+            return;
+        }
+        KNOWN.with(|k| {
+            let mut k = k.borrow_mut();
+            let next = k.1;
+            k.0[next] = Some((header_b64.into(), kid.into()));
+            k.1 = (next + 1) % ENTRIES;
+        });
+    }
+}
+
+pub(crate) use known_headers::{remember as remember_header, with_kid as with_known_kid};
 
 /// Decodes unpadded base64url `src` into `buf` (SIMD, ~4× the scalar decoder); `None` when
 /// `src` is not base64url or does not fit. Never panics.

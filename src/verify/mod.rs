@@ -450,12 +450,23 @@ impl TokenVerifier {
         &self,
         token: &'t str,
     ) -> Result<(jwt::Decomposed<'t>, Arc<VerifyingKey>), VerifyError> {
-        let (parts, kid) = {
-            let mut header_buf = jwt::buf::<{ jwt::MAX_HEADER_LEN }>();
-            let (parts, kid) = jwt::Decomposed::parse(token, &mut header_buf)?;
-            match self.jwks.cached_key(&kid) {
-                Some(key) => return Ok((parts, key)),
-                None => (parts, kid.0.into_owned()),
+        let parts = jwt::Decomposed::split(token)?;
+        let header = parts.header_b64();
+        // A header seen before on this thread passed the checks: only its key is looked up.
+        let known = jwt::with_known_kid(header, |kid| {
+            self.jwks.cached_key(kid).ok_or_else(|| kid.to_owned())
+        });
+        let kid = match known {
+            Some(Ok(key)) => return Ok((parts, key)),
+            Some(Err(kid)) => kid,
+            None => {
+                let mut header_buf = jwt::buf::<{ jwt::MAX_HEADER_LEN }>();
+                let kid = jwt::header_kid(header, &mut header_buf)?;
+                jwt::remember_header(header, &kid);
+                match self.jwks.cached_key(&kid) {
+                    Some(key) => return Ok((parts, key)),
+                    None => kid.0.into_owned(),
+                }
             }
         };
         Ok((parts, self.jwks.key(&kid).await?))
@@ -535,6 +546,50 @@ fn check_sub<S: AsRef<str>>(sub: Option<S>) -> Result<S, VerifyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_known_header_is_still_checked_when_its_bytes_differ() {
+        use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let key = crate::dev_idp::SigningKey::generate();
+        let doc = serde_json::json!({ "keys": [key.jwk()] }).to_string();
+        let jwks = Arc::new(JwksCache::from_static(doc.as_bytes()).unwrap());
+        let verifier = TokenVerifier::new(Expectations::new("https://i", "c"), jwks);
+        let claims = serde_json::json!({"sub": "s", "iss": "https://i", "token_use": "access",
+            "client_id": "c", "exp": i64::MAX / 2, "iat": 1});
+        let good = key.sign_jwt(
+            &serde_json::json!({"alg": "RS256", "kid": key.kid}),
+            &claims,
+        );
+        assert!(rt.block_on(verifier.verify_access_uncached(&good)).is_ok());
+        let (header, _) = good.split_once('.').unwrap();
+        assert!(jwt::with_known_kid(header, |kid| kid == key.kid).unwrap());
+        // Same kid, another algorithm or a critical extension: refused though the kid is known.
+        let kid = &key.kid;
+        for bad in [
+            format!(r#"{{"alg":"HS256","kid":"{kid}"}}"#),
+            format!(r#"{{"alg":"RS256","kid":"{kid}","crit":["exp"]}}"#),
+            format!(r#"{{"alg":"RS256","kid":"{kid}","kid":"{kid}"}}"#),
+            format!(r#"{{"alg":"RS256","kid":"{kid}"}}x"#),
+        ] {
+            let b64 = URL_SAFE_NO_PAD.encode(&bad);
+            let token = key.sign_compact(&format!(
+                "{b64}.{}",
+                URL_SAFE_NO_PAD.encode(claims.to_string())
+            ));
+            assert!(
+                rt.block_on(verifier.verify_access_uncached(&token))
+                    .is_err(),
+                "{bad}"
+            );
+            assert!(
+                jwt::with_known_kid(&b64, |_| ()).is_none(),
+                "a refused header is not kept"
+            );
+        }
+    }
 
     #[test]
     fn only_key_availability_is_transient() {
