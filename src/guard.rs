@@ -123,6 +123,52 @@ fn check_request(policy: &Policy, ext: &Extensions) -> Result<Authorized, Reject
     })
 }
 
+/// Marks a request a [`RequireLayer`] let through: the [`Authorized`] extractor builds what it
+/// allowed on demand (nothing is copied for handlers that do not ask).
+#[derive(Debug, Clone, Copy)]
+struct Passed;
+
+/// The extractor of what the route's [`RequireLayer`] allowed. A route without one answers
+/// 500 ([`Rejection::Misconfigured`]): without a guard nothing was authorized.
+///
+/// ```no_run
+/// use leptos_cognito::{Authorized, Policy, RequireLayer};
+/// async fn ops(who: Authorized) -> String {
+///     match who {
+///         Authorized::User(u) => format!("hello {}", u.username),
+///         _ => "authorization is disabled".into(),
+///     }
+/// }
+/// let app: axum::Router = axum::Router::new().route(
+///     "/ops",
+///     axum::routing::get(ops).route_layer(RequireLayer::api(Policy::groups(["admins"]))),
+/// );
+/// ```
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Authorized {
+    type Rejection = Rejection;
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let ext = &parts.extensions;
+        if ext.get::<Passed>().is_none() {
+            return Err(Rejection::Misconfigured(
+                "a RequireLayer on this route (Authorized is what it allowed)",
+            ));
+        }
+        let auth = auth_of(ext)?;
+        let state = state_of(ext)?;
+        if auth.config().disabled() {
+            return Ok(Authorized::Disabled(state.user().cloned()));
+        }
+        state
+            .user()
+            .cloned()
+            .map(Authorized::User)
+            .ok_or(Rejection::Unauthenticated)
+    }
+}
+
 /// Whether refused requests get JSON (APIs) or redirects and HTML pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum GuardMode {
@@ -187,10 +233,13 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, req: Request<Body>) -> Self::Future {
+    fn call(&mut self, mut req: Request<Body>) -> Self::Future {
         match allows(&self.policy, req.extensions()) {
             // The future owns nothing of the service: the one polled ready is called.
-            Ok(()) => Either::Left(self.inner.call(req)),
+            Ok(()) => {
+                req.extensions_mut().insert(Passed);
+                Either::Left(self.inner.call(req))
+            }
             Err(rejection) => {
                 let res = match self.mode {
                     GuardMode::Page => {

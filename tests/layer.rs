@@ -8,7 +8,7 @@ use http::{header, Request, StatusCode};
 use leptos_cognito::{
     clock::Clock,
     dev_idp::{DevIdp, DevIdpOptions, TokenKind},
-    AuthState, CognitoAuth, CognitoUser, CurrentUser, Policy, RequireLayer,
+    AuthState, Authorized, CognitoAuth, CognitoUser, CurrentUser, Policy, RequireLayer,
 };
 use serde_json::json;
 use tower::ServiceExt;
@@ -40,8 +40,21 @@ async fn shared_whoami(user: Option<CurrentUser>) -> String {
     user.map_or("anonymous".into(), |u| u.username.clone())
 }
 
+async fn authorized(who: Authorized) -> String {
+    match who {
+        Authorized::User(u) => format!("user {}", u.username),
+        Authorized::Disabled(u) => format!("disabled {:?}", u.map(|u| u.username)),
+        _ => "other".into(),
+    }
+}
+
 fn routes() -> Router {
     Router::new()
+        .route(
+            "/authorized",
+            get(authorized).route_layer(RequireLayer::api(Policy::groups(["admins"]))),
+        )
+        .route("/unguarded", get(authorized))
         .route("/who", get(whoami))
         .route("/owned", get(owned_json))
         .route("/shared", get(shared_json))
@@ -62,6 +75,14 @@ fn routes() -> Router {
 }
 
 async fn setup() -> (DevIdp, CognitoAuth, Router) {
+    setup_with(|b| b).await
+}
+
+async fn setup_with(
+    tweak: impl FnOnce(
+        leptos_cognito::config::CognitoConfigBuilder,
+    ) -> leptos_cognito::config::CognitoConfigBuilder,
+) -> (DevIdp, CognitoAuth, Router) {
     let clock = Clock::system();
     let idp = DevIdp::start(DevIdpOptions {
         clock: clock.clone(),
@@ -69,12 +90,13 @@ async fn setup() -> (DevIdp, CognitoAuth, Router) {
     })
     .await
     .unwrap();
-    let config = idp
-        .app_config("http://127.0.0.1:9")
-        .secret_key("in-process-test-secret-0123456789")
-        .http_timeout(Duration::from_secs(2))
-        .build()
-        .unwrap();
+    let config = tweak(
+        idp.app_config("http://127.0.0.1:9")
+            .secret_key("in-process-test-secret-0123456789")
+            .http_timeout(Duration::from_secs(2)),
+    )
+    .build()
+    .unwrap();
     let auth = CognitoAuth::with_clock(config, clock).unwrap();
     let app = routes().layer(auth.layer());
     (idp, auth, app)
@@ -156,6 +178,33 @@ async fn the_shared_user_extractor_answers_exactly_as_the_owned_one() {
     );
     let (s, _, _) = call(&app, get_req("/shared", &[])).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn authorized_is_what_the_route_guard_allowed_and_nothing_without_one() {
+    let (idp, _auth, app) = setup().await;
+    let alice = format!("Bearer {}", idp.mint(TokenKind::Access, "alice", json!({})));
+    let bob = format!("Bearer {}", idp.mint(TokenKind::Access, "bob", json!({})));
+    let (s, _, body) = call(&app, get_req("/authorized", &[("authorization", &alice)])).await;
+    assert_eq!((s, body.as_str()), (StatusCode::OK, "user alice"));
+    let (s, _, _) = call(&app, get_req("/authorized", &[("authorization", &bob)])).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = call(&app, get_req("/authorized", &[])).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // Without a guard on the route nothing was authorized: a 500, even for a signed-in user.
+    let (s, _, body) = call(&app, get_req("/unguarded", &[("authorization", &alice)])).await;
+    assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    assert!(!body.contains("alice"));
+    // Authorization disabled: the guard lets anyone through, and says so.
+    let (idp, _auth, app) = setup_with(|b| b.disabled(true)).await;
+    let bob = format!("Bearer {}", idp.mint(TokenKind::Access, "bob", json!({})));
+    let (s, _, body) = call(&app, get_req("/authorized", &[("authorization", &bob)])).await;
+    assert_eq!(
+        (s, body.as_str()),
+        (StatusCode::OK, r#"disabled Some("bob")"#)
+    );
+    let (_, _, body) = call(&app, get_req("/authorized", &[])).await;
+    assert_eq!(body, "disabled None");
 }
 
 #[tokio::test]

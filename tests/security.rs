@@ -294,6 +294,14 @@ async fn host_prefixed_names_are_written_and_legacy_names_still_read() {
         .request(Method::GET, "/api/me", &[("cookie", &cookie)], None)
         .await;
     assert_eq!(p.status, StatusCode::UNAUTHORIZED);
+    // A percent-encoded spelling of a __Host- name escapes the browser's __Host- rules (they
+    // look at the raw name), so a sibling subdomain could plant one: it is never used, even
+    // alone (no session fixation through it).
+    let cookie = format!("%5F%5FHost-{ACCESS}={a}");
+    let p = Browser::new(&app.url)
+        .request(Method::GET, "/api/me", &[("cookie", &cookie)], None)
+        .await;
+    assert_eq!(p.status, StatusCode::UNAUTHORIZED);
     // Logout clears both generations of names.
     migrated.logout().await;
     assert!(

@@ -6,8 +6,10 @@
 //! arbitrary headers): headers that are not UTF-8 are skipped, pairs are split at `;` and the
 //! first `=`, names and values trimmed, pairs with an empty name or that do not percent-decode
 //! to UTF-8 skipped, names and values percent-decoded. A name is compared **decoded**, so
-//! `cognito%5Faccess%5Ftoken` is the access-token cookie here as in the jar: planting a
-//! percent-encoded copy of a name makes the request ambiguous like a plain copy does.
+//! `cognito%5Faccess%5Ftoken` is the access-token cookie here as in the jar. The library never
+//! writes its names encoded, so one of its names arriving percent-encoded makes the request
+//! ambiguous, alone or beside the genuine cookie (a planted `%5F%5FHost-…` copy escapes the
+//! browser's `__Host-` rules, which look at the raw name).
 
 use std::borrow::Cow;
 
@@ -73,17 +75,22 @@ impl<'h> RequestCookies<'h> {
                 if name.is_empty() {
                     continue;
                 }
-                let (Some(name), Some(value)) = (decode(name), decode(value)) else {
+                let (Some(decoded), Some(value)) = (decode(name), decode(value)) else {
                     continue;
                 };
-                if name == stamp {
-                    r.ambiguous |= stamp_seen;
+                // The library never writes its names percent-encoded: such a spelling was
+                // planted (e.g. `%5F%5FHost-…`, which the browser does not hold to the
+                // `__Host-` rules but the jar reads as the `__Host-` cookie).
+                let encoded = matches!(decoded, Cow::Owned(_));
+                if decoded == stamp {
+                    r.ambiguous |= stamp_seen || encoded;
                     stamp_seen = true;
                     continue;
                 }
-                let Some(slot) = r.slot(&name) else {
+                let Some(slot) = r.slot(&decoded) else {
                     continue;
                 };
+                r.ambiguous |= encoded;
                 if r.values[slot].is_some() {
                     r.ambiguous = true;
                 } else {
@@ -111,7 +118,7 @@ impl<'h> RequestCookies<'h> {
     }
 
     /// Whether a token cookie name, one of its chunks, or the timestamps cookie came twice
-    /// (under any spelling the jar would conflate).
+    /// (under any spelling the jar would conflate), or percent-encoded.
     pub fn is_ambiguous(&self) -> bool {
         self.ambiguous
     }

@@ -6,7 +6,9 @@
 //! borrowed from the input unless they hold escapes; nothing else allocates. The grammar is
 //! RFC 8259's, as strict as `serde_json` (which stays the oracle: the property tests below and
 //! in `claims.rs` check that whatever this accepts, `serde_json` accepts with the same values,
-//! and that it accepts every object `serde_json` does): no trailing commas, no leading zeros,
+//! and that it accepts the objects `serde_json` does, short of two deliberate differences: it
+//! nests at most [`MAX_DEPTH`] deep where `serde_json` allows 128, and it takes no array for an
+//! object, which `serde_json` does for a struct): no trailing commas, no leading zeros,
 //! no control characters or lone surrogates in strings, UTF-8 everywhere, whitespace only after
 //! the object, nesting at most [`MAX_DEPTH`] deep.
 

@@ -170,7 +170,9 @@ pub(crate) fn header_kid<'b>(
 
 /// Headers that passed [`header_kid`] lately, with their `kid`, per thread. Whether a header
 /// passes depends on its bytes alone, so one seen before is not decoded again (a pool signs
-/// with one or two keys: its tokens carry one or two distinct headers).
+/// with one or two keys: its tokens carry one or two distinct headers). The checks are the
+/// same for every verifier (RS256 only), so the memo is shared by the verifiers of a thread;
+/// were header rules ever made configurable, it would have to be keyed by them too.
 mod known_headers {
     use std::cell::RefCell;
 
