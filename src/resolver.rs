@@ -28,7 +28,7 @@ use tower_cookies::Cookies;
 
 use crate::{
     auth::CognitoAuth,
-    cookies::{request::RequestCookies, TokenCookie},
+    cookies::{request::Scanned, TokenCookie},
     jwks::JwksError,
     limits::{self, LimitReached, Verdict},
     refresh::{RefreshError, RefreshMode},
@@ -58,10 +58,10 @@ pub(crate) struct Credentials {
 }
 
 impl Credentials {
-    pub(crate) fn of(headers: &HeaderMap, scan: &RequestCookies<'_>) -> Self {
+    pub(crate) fn of(headers: &HeaderMap, scan: &Scanned<'_>) -> Self {
         Self {
             bearer: bearer(headers).is_some(),
-            cookies: scan.has_token_cookie(),
+            cookies: scan.any_token,
         }
     }
 
@@ -87,7 +87,7 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
 pub(crate) async fn resolve(
     auth: &CognitoAuth,
     headers: &HeaderMap,
-    scan: &RequestCookies<'_>,
+    scan: &Scanned<'_>,
     jar: &Cookies,
     credentials: Credentials,
     activity: bool,
@@ -122,7 +122,7 @@ pub(crate) async fn resolve(
     if !credentials.cookies {
         return done(AuthState::SignedOut, false);
     }
-    if scan.is_ambiguous() {
+    if scan.ambiguous {
         tracing::warn!(
             "an auth cookie was sent twice (planted from another subdomain or path?): \
              ignoring the request's cookies"
@@ -136,15 +136,15 @@ pub(crate) async fn resolve(
         .then(|| codec.read_stamp(jar))
         .flatten();
     let stamp = match limits::judge(config, stamp, now) {
-        Verdict::Reached(why) => return limit_reached(auth, jar, why).await,
+        Verdict::Reached(why) => return Box::pin(limit_reached(auth, jar, why)).await,
         Verdict::Within(stamp) => Some(stamp),
         Verdict::Off => None,
     };
-    let resolution = resolve_cookies(auth, scan, jar).await;
+    let resolution = resolve_cookies(auth, scan, jar, now).await;
     match (stamp, &resolution.state) {
         (Some(stamp), AuthState::SignedIn(session)) => {
             if stamp.sub != session.user.sub {
-                return limit_reached(auth, jar, LimitReached::OtherUser).await;
+                return Box::pin(limit_reached(auth, jar, LimitReached::OtherUser)).await;
             }
             let touched = activity
                 .then(|| limits::touch(config, &stamp, now))
@@ -183,8 +183,9 @@ async fn limit_reached(auth: &CognitoAuth, jar: &Cookies, why: LimitReached) -> 
 /// Resolves a request's token cookies (steps 3 to 5 of the module docs).
 async fn resolve_cookies(
     auth: &CognitoAuth,
-    scan: &RequestCookies<'_>,
+    scan: &Scanned<'_>,
     jar: &Cookies,
+    now: i64,
 ) -> Resolution {
     let codec = auth.cookies();
     let verifier = auth.verifier();
@@ -193,17 +194,17 @@ async fn resolve_cookies(
         cookies_changed,
     };
     // Borrowed from the `Cookie` header (unless chunked or percent-encoded): no copy.
-    let Some(access_token) = codec.scanned_token(scan, TokenCookie::Access) else {
+    let Some(access_token) = scan.access.as_deref() else {
         // No access token: a refresh cookie may still bring the session back.
-        return refresh_or_sign_out(auth, jar, None).await;
+        return Box::pin(refresh_or_sign_out(auth, jar, None)).await;
     };
-    let id_token = codec.scanned_token(scan, TokenCookie::Id);
+    let id_token = scan.id.as_deref();
     let generation = verifier.jwks().generation();
     let leeway = auth.config().leeway().as_secs() as i64;
     if let Some(session) = auth.sessions().get(
-        &access_token,
-        id_token.as_deref(),
-        verifier.clock().now(),
+        access_token,
+        id_token,
+        now,
         leeway,
         generation,
         verifier.revocations(),
@@ -211,9 +212,9 @@ async fn resolve_cookies(
         verifier.jwks().revalidate_if_stale();
         return done(AuthState::SignedIn(session), false);
     }
-    match verifier.verify_access(&access_token).await {
+    match verifier.verify_access(access_token).await {
         Ok(access) => {
-            let id = match &id_token {
+            let id = match id_token {
                 Some(t) => verifier
                     .verify_id(t, None)
                     .await
@@ -222,12 +223,8 @@ async fn resolve_cookies(
                 None => None,
             };
             let session = Arc::new(Session::new(access, id, CredentialSource::Cookie));
-            auth.sessions().insert(
-                &access_token,
-                id_token.as_deref(),
-                session.clone(),
-                generation,
-            );
+            auth.sessions()
+                .insert(access_token, id_token, session.clone(), generation);
             done(AuthState::SignedIn(session), false)
         }
         Err(e) if e.is_transient() => {
@@ -235,7 +232,7 @@ async fn resolve_cookies(
             done(AuthState::Unavailable, false)
         }
         Err(VerifyError::Expired { subject, .. }) => {
-            refresh_or_sign_out(auth, jar, Some(&subject)).await
+            Box::pin(refresh_or_sign_out(auth, jar, Some(&subject))).await
         }
         Err(VerifyError::Revoked) => {
             tracing::debug!("access-token cookie of a signed-out session; clearing");
@@ -244,7 +241,7 @@ async fn resolve_cookies(
         }
         Err(e) => {
             tracing::info!(error = %e, "access-token cookie refused");
-            refresh_or_sign_out(auth, jar, None).await
+            Box::pin(refresh_or_sign_out(auth, jar, None)).await
         }
     }
 }

@@ -18,8 +18,8 @@ use leptos_cognito::{
 use leptos_cognito_demo::{notes_db::NotesDb, server};
 use tower::ServiceExt;
 
-const ROUNDS: usize = 3;
-const REQUESTS: usize = 4_000;
+const ROUNDS: usize = 7;
+const REQUESTS: usize = 6_000;
 
 fn figure(name: &str, ours: f64, baseline: f64, ratio: f64, target: &str) {
     println!("FIGURE\t{name}\t{ours:.1}\t{baseline:.1}\t{ratio:.3}\t{target}");

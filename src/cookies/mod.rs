@@ -371,25 +371,25 @@ impl CookieCodec {
     /// conflates (names are compared percent-decoded). One linear pass; nothing is allocated
     /// unless a name is percent-encoded.
     pub fn is_ambiguous(&self, headers: &http::HeaderMap) -> bool {
-        self.scan(headers).is_ambiguous()
-    }
-
-    /// The request's auth cookies, read from its headers in one pass (before anything is
-    /// written in this request).
-    pub(crate) fn scan<'h>(&self, headers: &'h http::HeaderMap) -> request::RequestCookies<'h> {
         request::RequestCookies::scan(self.all_names(), self.naming.session(), headers)
+            .is_ambiguous()
     }
 
-    /// A token cookie from a scan: its configured name, else (with `__Host-` names) the legacy
-    /// one; as [`CookieCodec::read_token`] reads it from the jar.
-    pub(crate) fn scanned_token<'h>(
-        &self,
-        scan: &request::RequestCookies<'h>,
-        kind: TokenCookie,
-    ) -> Option<std::borrow::Cow<'h, str>> {
-        let (name, legacy) = self.names(kind);
-        scan.value(name)
-            .or_else(|| legacy.and_then(|l| scan.value(l)))
+    /// What the layer needs of the request's auth cookies, read from its headers in one pass
+    /// (before anything is written in this request): the full scan stays on the stack.
+    pub(crate) fn scan<'h>(&self, headers: &'h http::HeaderMap) -> request::Scanned<'h> {
+        let scan = request::RequestCookies::scan(self.all_names(), self.naming.session(), headers);
+        let token = |kind| {
+            let (name, legacy) = self.names(kind);
+            scan.value(name)
+                .or_else(|| legacy.and_then(|l| scan.value(l)))
+        };
+        request::Scanned {
+            ambiguous: scan.is_ambiguous(),
+            any_token: scan.has_token_cookie(),
+            access: token(TokenCookie::Access),
+            id: token(TokenCookie::Id),
+        }
     }
 
     /// Stores the session's timestamps (encrypted; see [`session_stamp`]).

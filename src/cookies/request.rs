@@ -20,6 +20,21 @@ const PER_NAME: usize = MAX_CHUNKS + 1;
 /// Token cookie names (current and legacy, for three tokens).
 const NAMES: usize = 6;
 
+/// What the layer keeps of a scan across the request (a few words, where the scan itself is
+/// over a kilobyte): read as [`CookieCodec::read_token`](super::CookieCodec::read_token)
+/// would, from the headers.
+#[derive(Debug)]
+pub(crate) struct Scanned<'h> {
+    /// A name came twice, or percent-encoded ([`RequestCookies::is_ambiguous`]).
+    pub ambiguous: bool,
+    /// An access, ID or refresh cookie is present ([`RequestCookies::has_token_cookie`]).
+    pub any_token: bool,
+    /// The access token (configured name, else the legacy one), borrowed when it can be.
+    pub access: Option<Cow<'h, str>>,
+    /// The ID token, likewise.
+    pub id: Option<Cow<'h, str>>,
+}
+
 /// The auth cookies of one request's headers (see the module docs).
 pub(crate) struct RequestCookies<'h> {
     names: [&'static str; NAMES],

@@ -469,7 +469,8 @@ impl TokenVerifier {
                 }
             }
         };
-        Ok((parts, self.jwks.key(&kid).await?))
+        // The fetch (rare) is boxed: the common path's future stays small.
+        Ok((parts, Box::pin(self.jwks.key(&kid)).await?))
     }
 
     fn check_common<'a>(
