@@ -43,6 +43,12 @@ async fn api_me(user: CurrentUser) -> axum::response::Response {
     .into_response()
 }
 
+/// `GET /api/public`: an unprotected JSON endpoint beside `/api/me` (inside the same layer):
+/// what is left when nothing asks who is calling, the baseline to measure protection against.
+async fn api_public() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "service": "leptos_cognito_demo", "sign_in_required": false }))
+}
+
 /// The Prometheus recorder of this process (installed once, on first use).
 fn prometheus() -> Option<&'static PrometheusHandle> {
     static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
@@ -95,6 +101,7 @@ pub fn app(auth: &CognitoAuth, options: &LeptosOptions, notes: NotesDb) -> Route
             "/api/me",
             get(api_me).route_layer(RequireLayer::api(Policy::signed_in())),
         )
+        .route("/api/public", get(api_public))
         .merge(auth.routes())
         .merge(metrics_route)
         .leptos_routes(options, routes, {

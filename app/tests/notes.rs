@@ -408,6 +408,15 @@ async fn two_demo_processes_can_start_on_one_database_at_once() {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         assert!(up, "the demo on port {p} started");
+        // Beside it, the unprotected baseline answers anyone.
+        let public = http
+            .get(format!("http://127.0.0.1:{p}/api/public"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(public.status(), StatusCode::OK);
+        let v: serde_json::Value = public.json().await.unwrap();
+        assert_eq!(v["sign_in_required"], false);
     }
     drop(_children);
     let _ = std::fs::remove_dir_all(&dir);
