@@ -32,8 +32,12 @@ async fn owned_json(user: CognitoUser) -> axum::Json<CognitoUser> {
 }
 
 async fn shared_json(user: CurrentUser) -> axum::Json<CurrentUser> {
-    assert_eq!(user.sub, user.session().user.sub);
     axum::Json(user)
+}
+
+async fn shared_session(user: CurrentUser) -> String {
+    let s = user.session();
+    format!("{:?} {}", s.source, s.access.subject() == user.sub)
 }
 
 async fn shared_whoami(user: Option<CurrentUser>) -> String {
@@ -59,6 +63,7 @@ fn routes() -> Router {
         .route("/owned", get(owned_json))
         .route("/shared", get(shared_json))
         .route("/shared-who", get(shared_whoami))
+        .route("/shared-session", get(shared_session))
         .route("/state", get(state))
         .route(
             "/admins",
@@ -178,6 +183,15 @@ async fn the_shared_user_extractor_answers_exactly_as_the_owned_one() {
     );
     let (s, _, _) = call(&app, get_req("/shared", &[])).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // The session behind it is the request's: its source and verified claims.
+    let (_, _, body) = call(&app, get_req("/shared-session", &[("cookie", &cookie)])).await;
+    assert_eq!(body, "Cookie true");
+    let (_, _, body) = call(
+        &app,
+        get_req("/shared-session", &[("authorization", &bearer)]),
+    )
+    .await;
+    assert_eq!(body, "Bearer true");
 }
 
 #[tokio::test]

@@ -213,9 +213,13 @@ impl CookieCodec {
 
     /// Reads a token cookie: its configured name, else (with `__Host-` names) the legacy one.
     pub fn read_token(&self, jar: &Cookies, kind: TokenCookie) -> Option<String> {
+        self.under_names(kind, |n| self.read(jar, n))
+    }
+
+    /// `read` of `kind`'s configured name, else of its legacy name.
+    fn under_names<T>(&self, kind: TokenCookie, read: impl Fn(&str) -> Option<T>) -> Option<T> {
         let (name, legacy) = self.names(kind);
-        self.read(jar, name)
-            .or_else(|| legacy.and_then(|l| self.read(jar, l)))
+        read(name).or_else(|| legacy.and_then(read))
     }
 
     /// Reads a (possibly chunked) cookie value.
@@ -379,11 +383,7 @@ impl CookieCodec {
     /// (before anything is written in this request): the full scan stays on the stack.
     pub(crate) fn scan<'h>(&self, headers: &'h http::HeaderMap) -> request::Scanned<'h> {
         let scan = request::RequestCookies::scan(self.all_names(), self.naming.session(), headers);
-        let token = |kind| {
-            let (name, legacy) = self.names(kind);
-            scan.value(name)
-                .or_else(|| legacy.and_then(|l| scan.value(l)))
-        };
+        let token = |kind| self.under_names(kind, |n| scan.value(n));
         request::Scanned {
             ambiguous: scan.is_ambiguous(),
             any_token: scan.has_token_cookie(),

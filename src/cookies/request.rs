@@ -90,22 +90,31 @@ impl<'h> RequestCookies<'h> {
                 if name.is_empty() {
                     continue;
                 }
-                let (Some(decoded), Some(value)) = (decode(name), decode(value)) else {
+                let Some(decoded) = decode(name) else {
+                    continue;
+                };
+                let slot = if decoded == stamp {
+                    None
+                } else {
+                    r.slot(&decoded)
+                };
+                if slot.is_none() && decoded != stamp {
+                    continue;
+                }
+                // A pair whose value does not decode is not in the jar either.
+                let Some(value) = decode(value) else {
                     continue;
                 };
                 // The library never writes its names percent-encoded: such a spelling was
                 // planted (e.g. `%5F%5FHost-…`, which the browser does not hold to the
                 // `__Host-` rules but the jar reads as the `__Host-` cookie).
-                let encoded = matches!(decoded, Cow::Owned(_));
-                if decoded == stamp {
-                    r.ambiguous |= stamp_seen || encoded;
+                r.ambiguous |= matches!(decoded, Cow::Owned(_));
+                let Some(slot) = slot else {
+                    // The timestamps cookie: only its count matters here.
+                    r.ambiguous |= stamp_seen;
                     stamp_seen = true;
                     continue;
-                }
-                let Some(slot) = r.slot(&decoded) else {
-                    continue;
                 };
-                r.ambiguous |= encoded;
                 if r.values[slot].is_some() {
                     r.ambiguous = true;
                 } else {

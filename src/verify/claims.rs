@@ -48,7 +48,7 @@ pub struct AccessClaims {
     origin_jti: Option<Span>,
     /// The `scope` claim (its words are the scopes).
     scope: Span,
-    groups: Spans,
+    groups: Box<[Span]>,
     exp: i64,
     iat: i64,
     nbf: Option<i64>,
@@ -73,8 +73,7 @@ pub(crate) struct AccessParts<'a> {
 }
 
 impl AccessClaims {
-    /// Copies checked claims into one buffer (and, past [`INLINE_GROUPS`] groups, one for
-    /// their ranges).
+    /// Copies checked claims into one buffer (and the groups' ranges into one more).
     pub(crate) fn build(p: AccessParts<'_>) -> Self {
         let scope = p.scope.unwrap_or("");
         let strings = [p.sub, p.iss, p.client_id, scope];
@@ -99,18 +98,7 @@ impl AccessClaims {
         let jti = p.jti.map(&mut push);
         let origin_jti = p.origin_jti.map(&mut push);
         let scope = push(scope);
-        let count = p.groups.map_or(0, |g| g.len());
-        let group_spans = if count <= INLINE_GROUPS {
-            let mut at = [Span { start: 0, end: 0 }; INLINE_GROUPS];
-            let mut n = 0;
-            for (slot, g) in at.iter_mut().zip(groups()) {
-                *slot = push(&g);
-                n += 1;
-            }
-            Spans::Inline { n, at }
-        } else {
-            Spans::Heap(groups().map(|g| push(&g)).collect())
-        };
+        let group_spans = groups().map(|g| push(&g)).collect();
         Self {
             text: text.into_boxed_str(),
             sub,
@@ -171,7 +159,7 @@ impl AccessClaims {
     }
     /// `cognito:groups`, empty when absent.
     pub fn groups(&self) -> Strs<'_> {
-        self.strs(self.groups.as_slice())
+        self.strs(&self.groups)
     }
     /// Whether `scope` was granted.
     pub fn has_scope(&self, scope: &str) -> bool {
@@ -213,25 +201,6 @@ impl std::fmt::Debug for AccessClaims {
             .field("jti", &self.jti())
             .field("origin_jti", &self.origin_jti())
             .finish()
-    }
-}
-
-/// Groups of at most this many keep their ranges inline (no allocation).
-const INLINE_GROUPS: usize = 4;
-
-/// The groups' ranges in an [`AccessClaims`]' text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Spans {
-    Inline { n: usize, at: [Span; INLINE_GROUPS] },
-    Heap(Box<[Span]>),
-}
-
-impl Spans {
-    fn as_slice(&self) -> &[Span] {
-        match self {
-            Spans::Inline { n, at } => &at[..*n],
-            Spans::Heap(v) => v,
-        }
     }
 }
 
@@ -455,38 +424,37 @@ impl<'a> RawAccess<'a> {
     /// Reads the claims (see [`super::json`]): a claim twice is refused, unknown claims are
     /// skipped, a claim of the wrong type is refused, `null` counts as absent.
     pub fn parse(payload: &'a [u8]) -> Result<Self, JsonError> {
+        /// Where a known claim goes, by its type.
+        enum Slot<'s, 'a> {
+            Str(&'s mut Option<Str<'a>>),
+            Date(&'s mut Option<i64>),
+            Strings(&'s mut Option<StrArray<'a>>),
+        }
         let mut c = RawAccess::default();
         let mut seen = 0;
         Reader::object(payload, |key, r| {
-            let (bit, string) = match key {
-                "sub" => (0, &mut c.sub),
-                "iss" => (1, &mut c.iss),
-                "token_use" => (2, &mut c.token_use),
-                "client_id" => (3, &mut c.client_id),
-                "username" => (4, &mut c.username),
-                "scope" => (5, &mut c.scope),
-                "jti" => (6, &mut c.jti),
-                "origin_jti" => (7, &mut c.origin_jti),
-                _ => {
-                    let (bit, date) = match key {
-                        "exp" => (8, &mut c.exp),
-                        "iat" => (9, &mut c.iat),
-                        "nbf" => (10, &mut c.nbf),
-                        "auth_time" => (11, &mut c.auth_time),
-                        "cognito:groups" => {
-                            json::first(&mut seen, 1 << 12)?;
-                            c.groups = r.opt_strings()?;
-                            return Ok(());
-                        }
-                        _ => return r.skip(),
-                    };
-                    json::first(&mut seen, 1 << bit)?;
-                    *date = r.opt_numeric_date()?;
-                    return Ok(());
-                }
+            let (bit, slot) = match key {
+                "sub" => (0, Slot::Str(&mut c.sub)),
+                "iss" => (1, Slot::Str(&mut c.iss)),
+                "token_use" => (2, Slot::Str(&mut c.token_use)),
+                "client_id" => (3, Slot::Str(&mut c.client_id)),
+                "username" => (4, Slot::Str(&mut c.username)),
+                "scope" => (5, Slot::Str(&mut c.scope)),
+                "jti" => (6, Slot::Str(&mut c.jti)),
+                "origin_jti" => (7, Slot::Str(&mut c.origin_jti)),
+                "exp" => (8, Slot::Date(&mut c.exp)),
+                "iat" => (9, Slot::Date(&mut c.iat)),
+                "nbf" => (10, Slot::Date(&mut c.nbf)),
+                "auth_time" => (11, Slot::Date(&mut c.auth_time)),
+                "cognito:groups" => (12, Slot::Strings(&mut c.groups)),
+                _ => return r.skip(),
             };
             json::first(&mut seen, 1 << bit)?;
-            *string = r.opt_string()?;
+            match slot {
+                Slot::Str(v) => *v = r.opt_string()?,
+                Slot::Date(v) => *v = r.opt_numeric_date()?,
+                Slot::Strings(v) => *v = r.opt_strings()?,
+            }
             Ok(())
         })?;
         Ok(c)
@@ -818,7 +786,6 @@ mod tests {
                 (3, 2, None, Some(1))
             );
             assert_eq!(c.session_id(), Some("o"));
-            assert_eq!(c, c.clone());
         }
         let none = AccessClaims::build(AccessParts {
             scope: None,

@@ -10,14 +10,11 @@
 //! nests at most [`MAX_DEPTH`] deep where `serde_json` allows 128, and it takes no array for an
 //! object, which `serde_json` does for a struct): no trailing commas, no leading zeros,
 //! no control characters or lone surrogates in strings, UTF-8 everywhere, whitespace only after
-//! the object, nesting at most [`MAX_DEPTH`] deep.
+//! the object.
 
 use std::borrow::Cow;
 
 /// A JSON string borrowed from the decoded bytes, owned only when it had escapes.
-///
-/// serde borrows a `Cow<str>` only as a direct field, never inside an `Option` or a `Vec`; this
-/// newtype borrows wherever it appears.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Str<'a>(pub Cow<'a, str>);
 
@@ -25,31 +22,6 @@ impl std::ops::Deref for Str<'_> {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
-    }
-}
-
-impl<'de: 'a, 'a> serde::Deserialize<'de> for Str<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
-            type Value = Str<'a>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: serde::de::Error>(
-                self,
-                v: &'de str,
-            ) -> Result<Self::Value, E> {
-                Ok(Str(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Str(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Str(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(V(std::marker::PhantomData))
     }
 }
 
@@ -435,11 +407,6 @@ pub(crate) struct StrArray<'a> {
 }
 
 impl<'a> StrArray<'a> {
-    /// How many strings it holds.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
     /// Its strings, in order.
     pub fn iter(&self) -> impl Iterator<Item = Str<'a>> + 'a {
         let mut r = Reader {

@@ -453,21 +453,17 @@ impl TokenVerifier {
         let parts = jwt::Decomposed::split(token)?;
         let header = parts.header_b64();
         // A header seen before on this thread passed the checks: only its key is looked up.
-        let known = jwt::with_known_kid(header, |kid| {
-            self.jwks.cached_key(kid).ok_or_else(|| kid.to_owned())
-        });
-        let kid = match known {
-            Some(Ok(key)) => return Ok((parts, key)),
-            Some(Err(kid)) => kid,
-            None => {
-                let mut header_buf = jwt::buf::<{ jwt::MAX_HEADER_LEN }>();
-                let kid = jwt::header_kid(header, &mut header_buf)?;
-                jwt::remember_header(header, &kid);
-                match self.jwks.cached_key(&kid) {
-                    Some(key) => return Ok((parts, key)),
-                    None => kid.0.into_owned(),
-                }
+        if let Some(Some(key)) = jwt::with_known_kid(header, |kid| self.jwks.cached_key(kid)) {
+            return Ok((parts, key));
+        }
+        let kid = {
+            let mut header_buf = jwt::buf::<{ jwt::MAX_HEADER_LEN }>();
+            let kid = jwt::header_kid(header, &mut header_buf)?;
+            jwt::remember_header(header, &kid);
+            if let Some(key) = self.jwks.cached_key(&kid) {
+                return Ok((parts, key));
             }
+            kid.0.into_owned()
         };
         // The fetch (rare) is boxed: the common path's future stays small.
         Ok((parts, Box::pin(self.jwks.key(&kid)).await?))
